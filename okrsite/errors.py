@@ -1,0 +1,66 @@
+"""Domain errors. The library raises these; only :mod:`okrsite.cli` prints them and exits.
+
+Every problem found in the goal files is a :class:`Problem` (file, line, field path, message).
+A stage collects all of them and raises one :class:`GoalErrors`, so a user sees every mistake of
+a run at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import click
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Problem:
+    """One thing wrong in one goal file."""
+
+    file: str
+    """The file as the user names it, e.g. ``goals/sales/win.md``."""
+    line: int
+    """1-based line in that file (0 when the file as a whole is meant)."""
+    path: str
+    """The field, written ``key_results[1].target``; empty for the file as a whole."""
+    message: str
+    """What is wrong, in the user's terms."""
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}"
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"file": self.file, "line": self.line, "path": self.path, "message": self.message}
+
+
+class OkrError(click.ClickException):
+    """Base of every error okrsite reports to a user: ``Error: …`` and exit status 1."""
+
+    exit_code = 1
+
+
+class GoalErrors(OkrError):
+    """The goal files have problems; carries every one of them, sorted by file and line."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(sorted(set(problems)))
+        count = len(self.problems)
+        super().__init__(f"{count} error{'s' if count != 1 else ''} in the goal files")
+
+    def format_message(self) -> str:
+        lines = [str(p) for p in self.problems]
+        lines.append(self.message)
+        return "\n".join(lines)
+
+
+class GitError(OkrError):
+    """A git command failed, or a revision or path does not exist."""
+
+
+class PublishError(OkrError):
+    """mike or the site engine failed while publishing a snapshot."""
+
+
+class BuildError(OkrError):
+    """The site engine failed; the previous site is left untouched."""

@@ -1,0 +1,447 @@
+"""Stage 1: goal files -> documents with line marks.
+
+Reads ``org.yml`` and every ``.md`` file under the goals folder, splits the front matter strictly
+and turns its YAML into plain JSON-compatible values (``str``, ``int``, ``float``, ``bool``,
+``None``, ``list``, ``dict``) while remembering the line of every key and list item, so that any
+later stage can point a user at the exact line.
+
+The YAML is read event by event from libyaml (pyyaml's C parser) and built here, not by pyyaml's
+constructor, because the constructor's defaults are traps for hand-written files:
+
+* duplicate keys silently keep the last value;
+* anchors, aliases and ``<<`` merge keys allow a 400-byte "billion laughs" document;
+* tags such as ``!!python/object`` or ``!!binary`` construct arbitrary values;
+* YAML 1.1 reads ``no`` as ``False``, ``010`` as 8, ``12:30`` as 750.
+
+Plain scalars are resolved the YAML 1.2 way (only ``true``/``false`` are booleans, decimal
+numbers only), dates stay ISO strings (the schema checks them with ``format: date``), and any
+plain scalar that YAML 1.1 would have read differently is refused with a "quote it" hint.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem
+
+try:  # pragma: no cover - which parser exists depends on how pyyaml was built
+    from yaml import CSafeLoader as _YamlLoader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _YamlLoader
+
+ORG_FILE = "org.yml"
+MAX_FILE_BYTES = 1_000_000
+"""Goal files are a few kilobytes; anything this large is a mistake or an attack."""
+MAX_DEPTH = 20
+"""Goal files nest four levels deep; refuse absurd nesting before anything recurses over it."""
+
+FieldPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """The raw bytes of one file of a goals folder, wherever they came from (disk or git)."""
+
+    rel: str
+    """Path inside the goals folder, with ``/``: ``sales/win.md`` or ``org.yml``."""
+    name: str
+    """The path shown to users in errors: ``goals/sales/win.md``."""
+    content: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One parsed file: its front matter (or the whole of ``org.yml``), body and line marks."""
+
+    rel: str
+    """Path inside the goals folder, with ``/``."""
+    name: str
+    """The path shown to users in errors."""
+    data: dict[str, Any]
+    """The front matter as plain JSON-compatible values."""
+    lines: Mapping[FieldPath, int] = field(repr=False)
+    """1-based line of every key (for mapping entries) and item (for list entries)."""
+    body: str = ""
+    """The Markdown after the front matter (empty for ``org.yml``)."""
+    body_line: int = 0
+    """The line the body starts on."""
+
+    @property
+    def stem(self) -> str:
+        """The file name without its extension: the default id of a goal."""
+        return self.rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+    def line_of(self, path: Iterable[str | int]) -> int:
+        """The line of ``path``, or of its nearest ancestor that has one."""
+        parts = tuple(path)
+        while parts:
+            line = self.lines.get(parts)
+            if line is not None:
+                return line
+            parts = parts[:-1]
+        return self.lines.get((), 1)
+
+    def problem(self, path: Iterable[str | int], message: str) -> Problem:
+        """A problem at ``path`` in this document."""
+        parts = tuple(path)
+        return Problem(self.name, self.line_of(parts), format_path(parts), message)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedTree:
+    """Everything read from one goals folder: the documents that parsed, and every problem."""
+
+    org: Document | None
+    goals: tuple[Document, ...]
+    problems: tuple[Problem, ...]
+
+
+def format_path(path: Iterable[str | int]) -> str:
+    """``("key_results", 1, "target")`` -> ``key_results[1].target``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+# --- reading files ------------------------------------------------------------------------
+
+
+def is_ignored(name: str) -> bool:
+    """Files and folders whose name starts with ``_`` or ``.`` are not goals."""
+    return name.startswith(("_", "."))
+
+
+def display_prefix(goals_dir: Path) -> str:
+    """How paths inside ``goals_dir`` are shown: relative to the working directory if possible."""
+    goals_dir = goals_dir.resolve()
+    try:
+        rel = goals_dir.relative_to(Path.cwd().resolve())
+    except ValueError:
+        return goals_dir.name
+    return rel.as_posix() if rel.parts else "."
+
+
+def iter_goal_paths(goals_dir: Path) -> Iterator[str]:
+    """Relative paths (with ``/``) of ``org.yml`` and every goal file, in a stable order."""
+    if (goals_dir / ORG_FILE).is_file():
+        yield ORG_FILE
+    for root, dirs, files in os.walk(goals_dir):
+        dirs[:] = sorted(d for d in dirs if not is_ignored(d))
+        rel_root = Path(root).relative_to(goals_dir).as_posix()
+        for name in sorted(files):
+            if name.endswith(".md") and not is_ignored(name):
+                yield name if rel_root == "." else f"{rel_root}/{name}"
+
+
+def read_goals_dir(goals_dir: Path, prefix: str | None = None) -> list[Source]:
+    """Read every file of a goals folder from disk."""
+    prefix = display_prefix(goals_dir) if prefix is None else prefix
+    return [
+        Source(rel, display_name(prefix, rel), (goals_dir / rel).read_bytes())
+        for rel in iter_goal_paths(goals_dir)
+    ]
+
+
+def display_name(prefix: str, rel: str) -> str:
+    """``goals`` + ``sales/win.md`` -> ``goals/sales/win.md``."""
+    return rel if prefix in ("", ".") else f"{prefix}/{rel}"
+
+
+def load_goals(goals_dir: Path, prefix: str | None = None) -> LoadedTree:
+    """Read and parse a goals folder from disk."""
+    prefix = display_prefix(goals_dir) if prefix is None else prefix
+    if not goals_dir.is_dir():
+        problem = Problem(prefix, 0, "", "no such goals folder")
+        return LoadedTree(None, (), (problem,))
+    return load_sources(read_goals_dir(goals_dir, prefix), prefix)
+
+
+def load_sources(sources: Iterable[Source], prefix: str = "goals") -> LoadedTree:
+    """Parse sources into documents; a file with any problem yields problems, not a document."""
+    org: Document | None = None
+    goals: list[Document] = []
+    problems: list[Problem] = []
+    saw_org = False
+    for source in sources:
+        if source.rel == ORG_FILE:
+            saw_org = True
+            org, found = parse_org(source)
+        else:
+            doc, found = parse_goal(source)
+            if doc is not None:
+                goals.append(doc)
+        problems.extend(found)
+    if not saw_org:
+        name = display_name(prefix, ORG_FILE)
+        problems.append(Problem(name, 0, "", "missing: a goals folder needs an org.yml"))
+    return LoadedTree(org, tuple(goals), tuple(problems))
+
+
+# --- one file -----------------------------------------------------------------------------
+
+_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+
+
+def decode(source: Source) -> tuple[str | None, list[Problem]]:
+    """Bytes -> text, refusing oversized files, NUL bytes and invalid UTF-8 by line."""
+    content = source.content
+    if len(content) > MAX_FILE_BYTES:
+        limit = f"{MAX_FILE_BYTES // 1000} kB"
+        return None, [Problem(source.name, 0, "", f"file is larger than {limit}")]
+    nul = content.find(b"\0")
+    if nul >= 0:
+        line = content.count(b"\n", 0, nul) + 1
+        return None, [Problem(source.name, line, "", "contains a NUL byte (is it a binary file?)")]
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = content.count(b"\n", 0, exc.start) + 1
+        return None, [Problem(source.name, line, "", "is not valid UTF-8 text")]
+    return text.removeprefix("\ufeff"), []
+
+
+def parse_org(source: Source) -> tuple[Document | None, list[Problem]]:
+    """``org.yml``: the whole file is one YAML mapping."""
+    text, problems = decode(source)
+    if text is None:
+        return None, problems
+    data, lines, problems = parse_yaml(source.name, text, first_line=1)
+    if problems:
+        return None, problems
+    if not isinstance(data, dict):
+        return None, [Problem(source.name, 1, "", "must be a YAML mapping of fields")]
+    return Document(source.rel, source.name, data, lines), []
+
+
+def parse_goal(source: Source) -> tuple[Document | None, list[Problem]]:
+    """A goal file: ``---`` front matter ``---`` then the Markdown body."""
+    text, problems = decode(source)
+    if text is None:
+        return None, problems
+    first_newline = text.find("\n")
+    first = text if first_newline < 0 else text[:first_newline]
+    if first.rstrip() != "---":
+        message = "has no front matter: the file must start with a line '---'"
+        return None, [Problem(source.name, 1, "", message)]
+    start = first_newline + 1
+    closing = _FENCE.search(text, start) if first_newline >= 0 else None
+    if closing is None:
+        message = "front matter is not closed: add a line '---' after it"
+        return None, [Problem(source.name, 1, "", message)]
+    yaml_text = text[start : closing.start()]
+    data, lines, problems = parse_yaml(source.name, yaml_text, first_line=2)
+    if problems:
+        return None, problems
+    if not isinstance(data, dict):
+        return None, [Problem(source.name, 1, "", "front matter must be a YAML mapping of fields")]
+    body_start = closing.end() + 1
+    body_line = text.count("\n", 0, closing.end()) + 2
+    return Document(source.rel, source.name, data, lines, text[body_start:], body_line), []
+
+
+# --- YAML ---------------------------------------------------------------------------------
+
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_YAML11_BOOLS = {
+    word
+    for base in ("yes", "no", "on", "off", "y", "n")
+    for word in (base, base.capitalize(), base.upper())
+}
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_SPECIAL_FLOAT = re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+_YAML11_NUMBER = re.compile(
+    r"[-+]?(?:0[xX][0-9a-fA-F_]+|0[oO]?[0-7_]+|0[bB][01_]+|0[0-9_]+(?:\.[0-9_]*)?"
+    r"|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[0-9][0-9_]*_[0-9_]*(?:\.[0-9_]*)?)"
+)
+
+
+class _ScalarProblem(Exception):
+    """A plain scalar that must be quoted or rewritten."""
+
+
+def resolve_plain(text: str) -> Any:
+    """Resolve an unquoted scalar the YAML 1.2 way, refusing YAML 1.1's surprises."""
+    if text in _NULLS:
+        return None
+    if text in _BOOLS:
+        return _BOOLS[text]
+    first = text[0]
+    if first.isdigit() or first in "+-.":
+        if _INT.fullmatch(text):
+            return int(text)
+        if _FLOAT.fullmatch(text):
+            value = float(text)
+            if not math.isfinite(value):
+                raise _ScalarProblem(f"{text} is not a finite number")
+            return value
+        if _SPECIAL_FLOAT.fullmatch(text):
+            raise _ScalarProblem(f"{text} is not a finite number")
+        if _YAML11_NUMBER.fullmatch(text):
+            raise _ScalarProblem(
+                f"'{text}' is ambiguous in YAML (older readers take it for a number): "
+                f"quote it (\"{text}\") or write a plain decimal number"
+            )
+    elif text in _YAML11_BOOLS:
+        raise _ScalarProblem(
+            f"'{text}' is ambiguous in YAML (older readers take it for a boolean): "
+            f"write true or false, or quote it (\"{text}\")"
+        )
+    return text
+
+
+class _Frame:
+    """A mapping or list being built, with where it sits in the document."""
+
+    __slots__ = ("container", "key", "key_line", "path")
+
+    def __init__(self, container: dict | list, path: FieldPath) -> None:
+        self.container = container
+        self.path = path
+        self.key: str | None = None
+        self.key_line = 0
+
+
+def _events(text: str) -> Iterator[yaml.Event]:
+    loader = _YamlLoader(text)
+    try:
+        while loader.check_event():
+            yield loader.get_event()
+    finally:
+        loader.dispose()
+
+
+def parse_yaml(
+    name: str, text: str, first_line: int
+) -> tuple[Any, dict[FieldPath, int], list[Problem]]:
+    """Build plain values and line marks from YAML text starting at ``first_line`` of a file.
+
+    Every problem found is returned; the values are only meaningful when there are none.
+    """
+    problems: list[Problem] = []
+    lines: dict[FieldPath, int] = {(): first_line}
+    stack: list[_Frame] = []
+    root: list[Any] = []
+    documents = 0
+
+    def report(line: int, path: FieldPath, message: str) -> None:
+        problems.append(Problem(name, line, format_path(path), message))
+
+    def place(value: Any, line: int) -> FieldPath | None:
+        """Put a value into the open container; return its path (None if it was a key)."""
+        if not stack:
+            root.append(value)
+            return ()
+        top = stack[-1]
+        if isinstance(top.container, list):
+            path = (*top.path, len(top.container))
+            top.container.append(value)
+            lines[path] = line
+            return path
+        key, top.key = top.key, None
+        path = (*top.path, key)
+        if key is not None:
+            top.container[key] = value
+            lines[path] = top.key_line
+        return path
+
+    def wants_key() -> bool:
+        return bool(stack) and isinstance(stack[-1].container, dict) and stack[-1].key is None
+
+    def take_key(event: yaml.ScalarEvent, line: int) -> None:
+        top = stack[-1]
+        key_path = top.path
+        top.key_line = line
+        if event.implicit[0] and event.value == "<<":
+            report(line, key_path, "merge keys ('<<') are not allowed: write the fields out")
+            top.key = f"\0{line}"
+            return
+        key: Any = event.value
+        if not event.style:
+            try:
+                key = resolve_plain(event.value)
+            except _ScalarProblem:
+                key = event.value
+        if not isinstance(key, str):
+            report(line, key_path, f"field names must be text, not {event.value!r}")
+            key = f"\0{line}"
+        elif key in top.container:
+            first = lines.get((*top.path, key), line)
+            report(line, (*top.path, key), f"duplicate key '{key}' (first given on line {first})")
+            key = f"\0{line}"
+        top.key = key
+
+    try:
+        for event in _events(text):
+            line = event.start_mark.line + first_line
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    report(line, (), "holds more than one YAML document")
+                    break
+                continue
+            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent)):
+                continue
+            if isinstance(event, yaml.DocumentEndEvent):
+                continue
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                stack.pop()
+                continue
+            path_here = (*stack[-1].path, stack[-1].key) if stack and stack[-1].key else ()
+            if isinstance(event, yaml.AliasEvent):
+                report(line, path_here, f"aliases (*{event.anchor}) are not allowed: "
+                       "write the value out")
+                if wants_key():
+                    stack[-1].key = f"\0{line}"
+                else:
+                    place(None, line)
+                continue
+            if getattr(event, "anchor", None):
+                report(line, path_here, f"anchors (&{event.anchor}) are not allowed")
+            tag = getattr(event, "tag", None)
+            if tag is not None and tag != "!":
+                shown = tag.replace("tag:yaml.org,2002:", "!!")
+                report(line, path_here, f"YAML tags such as {shown} are not allowed")
+            if isinstance(event, yaml.ScalarEvent):
+                if wants_key():
+                    take_key(event, line)
+                    continue
+                value: Any = event.value
+                if not event.style and event.implicit[0] and tag is None:
+                    try:
+                        value = resolve_plain(event.value)
+                    except _ScalarProblem as exc:
+                        report(line, path_here, str(exc))
+                place(value, line)
+                continue
+            # A mapping or a list starts.
+            if wants_key():
+                report(line, stack[-1].path, "field names must be text, not a list or mapping")
+                stack[-1].key = f"\0{line}"
+            if len(stack) >= MAX_DEPTH:
+                report(line, path_here, f"is nested more than {MAX_DEPTH} levels deep")
+                break
+            container: dict | list = {} if isinstance(event, yaml.MappingStartEvent) else []
+            path = place(container, line)
+            stack.append(_Frame(container, path or ()))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line if mark else 0) + first_line
+        what = exc.problem or exc.context or "cannot be read"
+        problems.append(Problem(name, line, "", f"invalid YAML: {what}"))
+    except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks for all we know
+        problems.append(Problem(name, first_line, "", f"invalid YAML: {exc}"))
+    return (root[0] if root else None), lines, problems
