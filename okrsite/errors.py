@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import IO, Any
 
 import click
 
@@ -48,10 +49,11 @@ class GoalErrors(OkrError):
         count = len(self.problems)
         super().__init__(f"{count} error{'s' if count != 1 else ''} in the goal files")
 
-    def format_message(self) -> str:
-        lines = [str(p) for p in self.problems]
-        lines.append(self.message)
-        return "\n".join(lines)
+    def show(self, file: IO[Any] | None = None) -> None:
+        """Print every problem, one per line, then ``Error: N errors in the goal files``."""
+        for problem in self.problems:
+            click.echo(str(problem), file=file, err=file is None)
+        super().show(file)
 
 
 class GitError(OkrError):

@@ -228,11 +228,17 @@ class Goals:
         """Objectives aligned to one key result (``parent: obj#kr``)."""
         return self._children.get((objective_id, kr_id), ())
 
+    @cached_property
+    def _all_children(self) -> Mapping[str, tuple[Objective, ...]]:
+        children: dict[str, list[Objective]] = {}
+        for o in self.objectives:
+            if o.parent is not None:
+                children.setdefault(o.parent, []).append(o)
+        return {key: tuple(value) for key, value in children.items()}
+
     def all_aligned(self, objective_id: str) -> tuple[Objective, ...]:
-        """Objectives aligned to the objective or to any of its key results."""
-        return tuple(
-            o for (parent, _), objs in self._children.items() if parent == objective_id for o in objs
-        )
+        """Objectives aligned to the objective or to any of its key results, in file order."""
+        return self._all_children.get(objective_id, ())
 
     def roots(self) -> tuple[Objective, ...]:
         """Objectives with no parent: the tops of the alignment tree."""

@@ -1,0 +1,33 @@
+"""The core pipeline in one place: load -> validate -> model -> score.
+
+Every command that needs scored goals goes through :func:`read_goals` and :func:`score_goals`,
+so the stages run in the same order everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from .errors import GoalErrors
+from .load import LoadedTree, Source, load_goals, load_sources
+from .model import Goals, build_goals
+from .validate import validate
+
+
+def check_tree(tree: LoadedTree) -> Goals:
+    """Validate a loaded tree and build the model; raise :class:`GoalErrors` with every problem."""
+    problems = [*tree.problems, *validate(tree)]
+    if problems or tree.org is None:
+        raise GoalErrors(problems)
+    return build_goals(tree.org, tree.goals)
+
+
+def read_goals(goals_dir: Path, prefix: str | None = None) -> Goals:
+    """Read, validate and model a goals folder on disk."""
+    return check_tree(load_goals(goals_dir, prefix))
+
+
+def read_sources(sources: Iterable[Source], prefix: str = "goals") -> Goals:
+    """Read, validate and model a goals folder given as sources (e.g. from a git revision)."""
+    return check_tree(load_sources(sources, prefix))
