@@ -124,12 +124,13 @@ def is_ignored(name: str) -> bool:
 
 
 def display_prefix(goals_dir: Path) -> str:
-    """How paths inside ``goals_dir`` are shown: relative to the working directory if possible."""
+    """How paths inside ``goals_dir`` are shown: relative to the working directory if inside it,
+    else absolute, so that every error names a file a user (or an editor) can open."""
     goals_dir = goals_dir.resolve()
     try:
         rel = goals_dir.relative_to(Path.cwd().resolve())
     except ValueError:
-        return goals_dir.name
+        return goals_dir.as_posix()
     return rel.as_posix() if rel.parts else "."
 
 
@@ -269,6 +270,10 @@ _YAML11_NUMBER = re.compile(
 )
 
 
+_MAX_DIGITS = 100
+"""Longer integers are no goal's number (and Python refuses to parse more than 4,300 digits)."""
+
+
 class _ScalarProblem(Exception):
     """A plain scalar that must be quoted or rewritten."""
 
@@ -282,6 +287,8 @@ def resolve_plain(text: str) -> Any:
     first = text[0]
     if first.isdigit() or first in "+-.":
         if _INT.fullmatch(text):
+            if len(text) > _MAX_DIGITS:
+                raise _ScalarProblem(f"'{text[:12]}…' has more than {_MAX_DIGITS} digits")
             return int(text)
         if _FLOAT.fullmatch(text):
             value = float(text)
@@ -306,13 +313,27 @@ def resolve_plain(text: str) -> Any:
 class _Frame:
     """A mapping or list being built, with where it sits in the document."""
 
-    __slots__ = ("container", "key", "key_line", "path")
+    __slots__ = ("as_key", "container", "key", "key_line", "path")
 
-    def __init__(self, container: dict | list, path: FieldPath) -> None:
+    def __init__(self, container: dict | list, path: FieldPath, as_key: bool = False) -> None:
         self.container = container
         self.path = path
         self.key: str | None = None
         self.key_line = 0
+        self.as_key = as_key
+        """A list or mapping used as a field name: reported, read, and dropped."""
+
+
+def _path_here(stack: list[_Frame]) -> FieldPath:
+    """The path of the value about to be read: a list's next item or a mapping's current key."""
+    if not stack:
+        return ()
+    top = stack[-1]
+    if isinstance(top.container, list):
+        return (*top.path, len(top.container))
+    if top.key is None or top.key.startswith("\0"):
+        return top.path
+    return (*top.path, top.key)
 
 
 def _events(text: str) -> Iterator[yaml.Event]:
@@ -376,7 +397,7 @@ def parse_yaml(
             except _ScalarProblem:
                 key = event.value
         if not isinstance(key, str):
-            report(line, key_path, f"field names must be text, not {event.value!r}")
+            report(line, key_path, f"field names must be text, not '{event.value}'")
             key = f"\0{line}"
         elif key in top.container:
             first = lines.get((*top.path, key), line)
@@ -398,9 +419,10 @@ def parse_yaml(
             if isinstance(event, yaml.DocumentEndEvent):
                 continue
             if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                stack.pop()
+                if stack.pop().as_key:
+                    stack[-1].key = f"\0{line}"
                 continue
-            path_here = (*stack[-1].path, stack[-1].key) if stack and stack[-1].key else ()
+            path_here = _path_here(stack)
             if isinstance(event, yaml.AliasEvent):
                 report(line, path_here, f"aliases (*{event.anchor}) are not allowed: "
                        "write the value out")
@@ -428,20 +450,27 @@ def parse_yaml(
                 place(value, line)
                 continue
             # A mapping or a list starts.
-            if wants_key():
+            as_key = wants_key()
+            if as_key:
                 report(line, stack[-1].path, "field names must be text, not a list or mapping")
-                stack[-1].key = f"\0{line}"
             if len(stack) >= MAX_DEPTH:
                 report(line, path_here, f"is nested more than {MAX_DEPTH} levels deep")
                 break
             container: dict | list = {} if isinstance(event, yaml.MappingStartEvent) else []
-            path = place(container, line)
-            stack.append(_Frame(container, path or ()))
+            path = stack[-1].path if as_key else place(container, line)
+            stack.append(_Frame(container, path or (), as_key))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line if mark else 0) + first_line
         what = exc.problem or exc.context or "cannot be read"
         problems.append(Problem(name, line, "", f"invalid YAML: {what}"))
+    except yaml.reader.ReaderError as exc:
+        # libyaml counts bytes of the UTF-8 text; the pure-Python reader counts characters.
+        source = text.encode("utf-8") if _YamlLoader is not yaml.SafeLoader else text
+        line = source.count(b"\n" if isinstance(source, bytes) else "\n", 0, exc.position)
+        line += first_line
+        char = f" (#x{exc.character:04x})" if isinstance(exc.character, int) else ""
+        problems.append(Problem(name, line, "", f"invalid YAML: {exc.reason}{char}"))
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks for all we know
         problems.append(Problem(name, first_line, "", f"invalid YAML: {exc}"))
     return (root[0] if root else None), lines, problems

@@ -1,0 +1,89 @@
+"""Score badges: the status in words and colours with WCAG AA contrast, never colour alone.
+
+A badge file (``badges/<objective-id>.svg``) is a stand-alone SVG that READMEs and other
+sites can embed: ``[ 62% | on track ]``, white text on dark fills (contrast >= 4.5:1). Pages
+use the same words as small HTML chips styled by the site's stylesheet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import percent, render
+
+STATUS_WORDS: dict[str, str] = {
+    "not_started": "not started",
+    "on_track": "on track",
+    "at_risk": "at risk",
+    "off_track": "off track",
+}
+"""Every objective status as shown to readers."""
+
+HEALTH_WORDS: dict[str | None, str] = {
+    "green": "healthy",
+    "amber": "warning",
+    "red": "critical",
+    None: "no thresholds",
+}
+"""Every KPI health as shown to readers (``None``: the KPI has no thresholds)."""
+
+STATUS_FILL: dict[str, str] = {
+    "on_track": "#1a7f37",
+    "at_risk": "#9a6700",
+    "off_track": "#cf222e",
+    "not_started": "#57606a",
+}
+"""Badge fills; each has at least 4.5:1 contrast with white text."""
+
+LABEL_FILL = "#24292f"
+TEXT_FILL = "#ffffff"
+SEVERITY: dict[str, int] = {"off_track": 0, "at_risk": 1, "not_started": 2, "on_track": 3}
+"""Worst first: the order of the Attention page."""
+
+_NARROW = set("fijlrt .,:;!|'()[]%1")
+_WIDE = set("mwMW@")
+PADDING = 6
+
+
+def text_width(text: str) -> int:
+    """An estimate of ``text``'s width in pixels at 11px Verdana-like fonts."""
+    width = 0.0
+    for char in text:
+        width += 4.0 if char in _NARROW else 9.5 if char in _WIDE else 6.6
+    return round(width)
+
+
+@dataclass(frozen=True, slots=True)
+class BadgePart:
+    """One half of a badge: its text, fill and geometry."""
+
+    text: str
+    fill: str
+    x: int
+    width: int
+
+    @property
+    def text_x(self) -> float:
+        return self.x + self.width / 2
+
+    @property
+    def text_length(self) -> int:
+        return self.width - 2 * PADDING
+
+
+def badge_svg(score: float | None, status: str) -> str:
+    """A stand-alone SVG badge: the score as a percentage and the status in words."""
+    left_text, right_text = percent(score), STATUS_WORDS[status]
+    left = BadgePart(left_text, LABEL_FILL, 0, text_width(left_text) + 2 * PADDING)
+    right = BadgePart(
+        right_text, STATUS_FILL[status], left.width, text_width(right_text) + 2 * PADDING
+    )
+    label = f"Score {left_text}, {right_text}"
+    return render("badge.svg", left=left, right=right, label=label, text_fill=TEXT_FILL) + "\n"
+
+
+GLOBALS = {
+    "STATUS_WORDS": STATUS_WORDS,
+    "HEALTH_WORDS": HEALTH_WORDS,
+}
+"""What page templates need from here."""

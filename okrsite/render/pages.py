@@ -1,0 +1,377 @@
+"""The site's content: one HTML fragment per page, badge files, ``api/okrs.json`` and the nav.
+
+:func:`render_site` is the whole stage. Pages are addressed by URL (``objectives/<id>/``);
+which files hold them is the site engine's business. Private objectives and KPIs never become
+a page, badge, nav entry or list item: where they count, a parent shows "1 private objective"
+and its score, nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from markupsafe import Markup
+
+from ..model import Goals, KeyResult, Kpi, Objective, Point, Unit
+from ..score import KeyResultScore, ObjectiveScore, Scorecard
+from . import render, safe_title
+from .badges import SEVERITY, badge_svg
+from .charts import trend_chart
+from .export import export_data, kpi_url, objective_url, unit_url
+from .markdown import render_body
+
+NAV_UNIT_BUDGET = 40
+"""At most this many units in the navigation (whole levels of the unit tree, top first)."""
+ATTENTION_KPIS = 12
+"""KPIs shown on the home page under "needs attention"."""
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of the site."""
+
+    url: str
+    """Where it is served, relative to the site root: ``""``, ``objectives/<id>/``."""
+    title: str
+    """Plain text, safe wherever a theme inserts it (see :func:`safe_title`)."""
+    html: Markup
+    """The page's content: one line of inert HTML."""
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    """An entry of the navigation: a page, or a section whose first child is its own page."""
+
+    title: str
+    url: str
+    children: tuple[NavItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class SiteContent:
+    """Everything the site shows, ready to be written."""
+
+    pages: tuple[Page, ...]
+    files: dict[str, bytes]
+    """Other files by path: ``badges/<id>.svg``, ``api/okrs.json``."""
+    nav: tuple[NavItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class KrView:
+    """One key result with everything its row shows."""
+
+    kr: KeyResult
+    result: KeyResultScore
+    kpi: Kpi | None
+    """The linked KPI when it is public."""
+    private_kpi: bool
+    aligned: tuple[Objective, ...]
+    """Objectives aligned to this key result (private ones included: templates hide them)."""
+    chart: Markup | None = None
+
+
+@dataclass
+class View:
+    """The scored goals with the lookups the templates need, each built once."""
+
+    goals: Goals
+    card: Scorecard
+
+    @cached_property
+    def children(self) -> dict[str, list[Objective]]:
+        """Objective id -> objectives aligned to it or to one of its key results."""
+        children: dict[str, list[Objective]] = defaultdict(list)
+        for objective in self.goals.objectives:
+            if objective.parent is not None:
+                children[objective.parent].append(objective)
+        return children
+
+    @cached_property
+    def owned(self) -> dict[str, list[Objective]]:
+        owned: dict[str, list[Objective]] = defaultdict(list)
+        for objective in self.goals.objectives:
+            owned[objective.owner].append(objective)
+        return owned
+
+    @cached_property
+    def unit_kpis(self) -> dict[str, list[Kpi]]:
+        kpis: dict[str, list[Kpi]] = defaultdict(list)
+        for kpi in self.goals.kpis:
+            kpis[kpi.owner].append(kpi)
+        return kpis
+
+    @cached_property
+    def sub_units(self) -> dict[str | None, list[Unit]]:
+        subs: dict[str | None, list[Unit]] = defaultdict(list)
+        for unit in self.goals.org.units:
+            subs[unit.parent].append(unit)
+        return subs
+
+    @cached_property
+    def kpi_users(self) -> dict[str, list[tuple[Objective, KeyResult]]]:
+        users: dict[str, list[tuple[Objective, KeyResult]]] = defaultdict(list)
+        for objective in self.goals.objectives:
+            for kr in objective.key_results:
+                if kr.kpi:
+                    users[kr.kpi].append((objective, kr))
+        return users
+
+    @cached_property
+    def counted_periods(self) -> frozenset[str]:
+        """Periods that equal or enclose the current period: their objectives count now."""
+        current = self.card.current_period
+        return frozenset(p.id for p in self.goals.org.periods if p.encloses(current))
+
+    # --- lookups used by templates ---------------------------------------------------------
+
+    def score(self, objective: Objective) -> ObjectiveScore:
+        return self.card.objectives[objective.id]
+
+    def counted(self, objective: Objective) -> bool:
+        return objective.period in self.counted_periods
+
+    def unit(self, unit_id: str) -> Unit:
+        return self.goals.org.unit_by_id[unit_id]
+
+    def unit_score(self, unit_id: str) -> float | None:
+        return self.card.units.get(unit_id)
+
+    def period(self, period_id: str):  # noqa: ANN201 - a model Period
+        return self.goals.org.period_by_id[period_id]
+
+    def aligned_direct(self, objective: Objective) -> list[Objective]:
+        return [o for o in self.children.get(objective.id, ()) if o.parent_kr is None]
+
+    def aligned_to_kr(self, objective: Objective, kr_id: str) -> list[Objective]:
+        return [o for o in self.children.get(objective.id, ()) if o.parent_kr == kr_id]
+
+    def via_kr(self, objective: Objective) -> str | None:
+        """The title of the key result ``objective`` aligns to, when both are public."""
+        parent = self.goals.objective_by_id.get(objective.parent) if objective.parent else None
+        if objective.private or parent is None or parent.private or not objective.parent_kr:
+            return None
+        kr = parent.key_result(objective.parent_kr)
+        return kr.title if kr is not None else None
+
+    def chain(self, objective: Objective) -> list[Objective]:
+        """The parents from the top down to the direct parent."""
+        return list(reversed(self.goals.ancestors(objective.id)))
+
+    def key_results(self, objective: Objective) -> list[KrView]:
+        return [self.kr_view(objective, kr) for kr in objective.key_results]
+
+    def kr_view(self, objective: Objective, kr: KeyResult, chart: bool = False) -> KrView:
+        """A key result's row; with ``chart``, its trend chart too (objective pages only)."""
+        linked = self.goals.kpi_by_id.get(kr.kpi) if kr.kpi else None
+        public_kpi = linked if linked is not None and not linked.private else None
+        trend = None
+        if chart and kr.type == "metric":
+            points = kr_points(self, objective, kr, public_kpi)
+            trend = trend_chart(points, title=kr.title, unit=kr.unit, target=kr.target)
+        return KrView(
+            kr=kr,
+            result=self.score(objective).key_results[kr.id],
+            kpi=public_kpi,
+            private_kpi=linked is not None and linked.private,
+            aligned=tuple(self.aligned_to_kr(objective, kr.id)),
+            chart=trend,
+        )
+
+    def kpi_state(self, kpi: Kpi):  # noqa: ANN201 - a score.KpiState
+        return self.card.kpis[kpi.id]
+
+    def kpi_chart(self, kpi: Kpi) -> Markup | None:
+        thresholds = [(k, v) for k, v in (("green", kpi.green), ("amber", kpi.amber)) if v is not None]
+        return trend_chart(
+            kpi.values, title=kpi.title, unit=kpi.unit, target=kpi.target,
+            thresholds=thresholds,
+        )
+
+    def public(self, items: Iterable[Objective | Kpi]) -> list:
+        return [item for item in items if not item.private]
+
+    def private(self, items: Iterable[Objective | Kpi]) -> list:
+        return [item for item in items if item.private]
+
+    def body(self, item: Objective | Kpi) -> Markup:
+        return render_body(item.body)
+
+
+def kr_points(view: View, objective: Objective, kr: KeyResult, kpi: Kpi | None) -> list[Point]:
+    """A metric key result's trend: its start at the period's start, check-ins, KPI values."""
+    period = view.period(objective.period)
+    by_day: dict = {}
+    if kr.start is not None:
+        by_day[period.start] = kr.start
+    for point in kpi.values if kpi is not None else ():
+        if period.start <= point.date <= period.end:
+            by_day[point.date] = point.value
+    for point in kr.history:
+        by_day[point.date] = point.value
+    result = view.score(objective).key_results[kr.id]
+    if kr.updated is not None and result.current is not None:
+        by_day[kr.updated] = result.current
+    return [Point(day, value) for day, value in sorted(by_day.items())]
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+def page(url: str, title: str, template: str, view: View, **context: object) -> Page:
+    """Render ``template`` for the page at ``url`` (``root`` climbs back to the site root)."""
+    root = "../" * url.count("/")
+    html = render(template, view=view, root=root, title=title, **context)
+    return Page(url, safe_title(title), html)
+
+
+def home_page(view: View) -> Page:
+    goals, card = view.goals, view.card
+    tops = [o for o in goals.objectives if o.parent is None and view.counted(o)]
+    kpis = view.public(goals.kpis)
+    worst = sorted(
+        (k for k in kpis if view.kpi_state(k).health in ("red", "amber")),
+        key=lambda k: (view.kpi_state(k).health != "red", k.title),
+    )
+    health = {h: sum(1 for k in kpis if view.kpi_state(k).health == h) for h in HEALTHS}
+    return page(
+        "", goals.org.name, "home.html", view,
+        period=card.current_period, tops=tops, kpis=kpis, worst_kpis=worst[:ATTENTION_KPIS],
+        health_counts=health, top_units=view.sub_units.get(None, []),
+    )
+
+
+HEALTHS = ("green", "amber", "red", None)
+
+
+def unit_pages(view: View) -> Iterator[Page]:
+    for unit in view.goals.org.units:
+        objectives = view.owned.get(unit.id, [])
+        current = [o for o in objectives if view.counted(o)]
+        other = [o for o in objectives if not view.counted(o)]
+        yield page(
+            unit_url(unit.id), unit.name, "unit.html", view,
+            unit=unit, chain=list(reversed(view.goals.org.unit_chain(unit.id)[1:])),
+            current=current, other=other, kpis=view.unit_kpis.get(unit.id, []),
+            subs=view.sub_units.get(unit.id, []),
+        )
+
+
+def objective_pages(view: View) -> Iterator[Page]:
+    for objective in view.public(view.goals.objectives):
+        krs = [view.kr_view(objective, kr, chart=True) for kr in objective.key_results]
+        yield page(
+            objective_url(objective.id), objective.title, "objective.html", view,
+            objective=objective, krs=krs, chain=view.chain(objective),
+            aligned=view.aligned_direct(objective),
+        )
+
+
+def kpi_pages(view: View) -> Iterator[Page]:
+    for kpi in view.public(view.goals.kpis):
+        users = [(o, kr) for o, kr in view.kpi_users.get(kpi.id, []) if not o.private]
+        yield page(
+            kpi_url(kpi.id), kpi.title, "kpi.html", view,
+            kpi=kpi, state=view.kpi_state(kpi), chart=view.kpi_chart(kpi), users=users,
+        )
+
+
+def attention_items(view: View) -> list[tuple[Objective, list[KrView]]]:
+    """Counted objectives at risk, off track or with stale key results, worst first."""
+    items = []
+    for objective in view.public(view.goals.objectives):
+        if not view.counted(objective):
+            continue
+        status = view.score(objective).status
+        stale = [kr for kr in view.key_results(objective) if kr.result.stale]
+        if status in ("at_risk", "off_track") or stale:
+            items.append((objective, stale))
+
+    def worst(item: tuple[Objective, list[KrView]]) -> tuple[int, float, str]:
+        objective, _ = item
+        result = view.score(objective)
+        return SEVERITY[result.status], result.score, objective.title
+
+    return sorted(items, key=worst)
+
+
+def index_pages(view: View) -> Iterator[Page]:
+    goals = view.goals
+    yield page("attention/", "Attention", "attention.html", view, items=attention_items(view))
+    tops = [o for o in goals.objectives if view.counted(o) and not _counted_parent(view, o)]
+    yield page("alignment/", "Alignment", "alignment.html", view, tops=tops)
+    yield page("units/", "All units", "units.html", view, tops=view.sub_units.get(None, []))
+    kpis = sorted(view.public(goals.kpis), key=lambda k: (view.unit(k.owner).name, k.title))
+    yield page("kpis/", "KPIs", "kpis.html", view, kpis=kpis, private=view.private(goals.kpis))
+
+
+def _counted_parent(view: View, objective: Objective) -> bool:
+    parent = view.goals.objective_by_id.get(objective.parent) if objective.parent else None
+    return parent is not None and view.counted(parent)
+
+
+# --- navigation, files ----------------------------------------------------------------------
+
+
+def unit_levels(view: View) -> list[list[Unit]]:
+    """The unit tree level by level, top units first."""
+    levels, level = [], view.sub_units.get(None, [])
+    while level:
+        levels.append(level)
+        level = [sub for unit in level for sub in view.sub_units.get(unit.id, [])]
+    return levels
+
+
+def navigation(view: View, budget: int = NAV_UNIT_BUDGET) -> tuple[NavItem, ...]:
+    """Home, Attention, Alignment, the top levels of the unit tree, KPIs: bounded in size."""
+    depth, total = 0, 0
+    for level in unit_levels(view):
+        if depth and total + len(level) > budget:
+            break
+        total += len(level)
+        depth += 1
+
+    def unit_item(unit: Unit, level: int) -> NavItem:
+        subs = view.sub_units.get(unit.id, []) if level + 1 < depth else []
+        children = tuple(unit_item(sub, level + 1) for sub in subs)
+        return NavItem(safe_title(unit.name), unit_url(unit.id), children)
+
+    units = tuple(unit_item(u, 0) for u in view.sub_units.get(None, []))
+    return (
+        NavItem("Home", ""),
+        NavItem("Attention", "attention/"),
+        NavItem("Alignment", "alignment/"),
+        NavItem("Units", "units/", units),
+        NavItem("KPIs", "kpis/"),
+    )
+
+
+def site_files(view: View) -> dict[str, bytes]:
+    files = {
+        f"badges/{o.id}.svg": badge_svg(view.score(o).score, view.score(o).status).encode()
+        for o in view.public(view.goals.objectives)
+    }
+    data = export_data(view.goals, view.card)
+    files["api/okrs.json"] = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
+    return files
+
+
+PAGE_BUILDERS: Sequence[Callable[[View], Iterable[Page]]] = (
+    lambda view: [home_page(view)],
+    index_pages,
+    unit_pages,
+    objective_pages,
+    kpi_pages,
+)
+"""Every kind of page, in the order they are written."""
+
+
+def render_site(goals: Goals, card: Scorecard) -> SiteContent:
+    """The whole site for ``goals`` scored in ``card``."""
+    view = View(goals, card)
+    pages = tuple(p for build in PAGE_BUILDERS for p in build(view))
+    return SiteContent(pages, site_files(view), navigation(view))

@@ -1,0 +1,470 @@
+"""Stage 6: the site content -> a plain MkDocs project -> a site. The only module importing mkdocs.
+
+:func:`build_site` is the whole pipeline: read and score the goals, write the staging project
+(:func:`write_project`: ``mkdocs.yml`` derived from the user's, ``docs/`` with the generated
+pages beside the user's own, ``theme/`` with our block overrides), run the engine into a folder
+beside the site and swap it in only when everything succeeded. Nothing in the staging project
+needs a plugin of ours: ``mkdocs build -f .okrsite/mkdocs.yml`` rebuilds the same site.
+
+Generated pages are front matter (a neutralised ``title``) plus one line of pre-rendered,
+escaped HTML in a ``<div markdown="0">``: Python-Markdown keeps such a block verbatim, and no
+line of it can start with goal text, so no extension (snippets, attr_list, fenced code, macros)
+finds anything to act on.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import subprocess
+import sys
+import threading
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+import okrsite
+
+from .errors import BuildError, OkrError
+from .model import Goals
+from .pipeline import read_goals
+from .render import safe_title
+from .render.pages import NavItem, Page, SiteContent, render_site
+from .score import GitDates, Scorecard, score_goals
+
+log = logging.getLogger("okrsite")
+
+STAGING_MARKER = ".okrsite-staging"
+"""Marks a folder as ours: :func:`write_project` empties only folders that carry it."""
+STYLESHEET = "assets/okrsite/okrsite.css"
+GENERATED = ("index.md", "attention/", "alignment/", "units/", "objectives/", "kpis/",
+             "badges/", "api/", "assets/okrsite/")
+"""Paths under ``docs/`` that belong to the generated site; a user's page may not use them."""
+THEME_FEATURES = ("navigation.indexes", "navigation.top", "search.suggest", "search.highlight")
+DEFAULT_PALETTE = [
+    {
+        "media": "(prefers-color-scheme: light)",
+        "scheme": "default",
+        "primary": "custom",
+        "accent": "custom",
+        "toggle": {"icon": "material/weather-night", "name": "Switch to dark mode"},
+    },
+    {
+        "media": "(prefers-color-scheme: dark)",
+        "scheme": "slate",
+        "primary": "custom",
+        "accent": "custom",
+        "toggle": {"icon": "material/weather-sunny", "name": "Switch to light mode"},
+    },
+]
+ENGINES = ("mkdocs", "zensical")
+
+
+# --- the theme ------------------------------------------------------------------------------
+
+
+def theme_dir() -> Path:
+    """``docs_theme/``: inside the installed package, else at the top of the repository."""
+    packaged = Path(okrsite.__file__).parent / "docs_theme"
+    if packaged.is_dir():
+        return packaged
+    return Path(okrsite.__file__).parent.parent / "docs_theme"
+
+
+# --- the user's mkdocs.yml, read and written back with its tags -----------------------------
+
+
+class Tagged:
+    """A YAML node with a tag we do not interpret (``!ENV``, ``!!python/name:…``): kept as is."""
+
+    def __init__(self, tag: str, value: Any) -> None:
+        self.tag, self.value = tag, value
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _construct_tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Tagged:
+    if isinstance(node, yaml.MappingNode):
+        value: Any = loader.construct_mapping(node, deep=True)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_scalar(node)  # type: ignore[arg-type]
+    return Tagged(node.tag, value)
+
+
+def _represent_tagged(dumper: yaml.SafeDumper, data: Tagged) -> yaml.Node:
+    if isinstance(data.value, dict):
+        return dumper.represent_mapping(data.tag, data.value)
+    if isinstance(data.value, list):
+        return dumper.represent_sequence(data.tag, data.value)
+    return dumper.represent_scalar(data.tag, str(data.value))
+
+
+_Loader.add_multi_constructor("", _construct_tagged)
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_tagged)
+_Dumper.add_representer(Tagged, _represent_tagged)
+
+
+def read_user_config(config_file: Path | None) -> dict[str, Any]:
+    """The user's ``mkdocs.yml`` as a mapping (empty without one)."""
+    if config_file is None:
+        return {}
+    try:
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+    except (OSError, yaml.YAMLError) as exc:
+        raise BuildError(f"{config_file}: cannot read the MkDocs configuration: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise BuildError(f"{config_file}: must be a YAML mapping")
+    return data
+
+
+def find_config(config_file: Path | None) -> Path | None:
+    """``-f`` as given, else ``./mkdocs.yml`` when there is one (the user's config is optional)."""
+    if config_file is not None:
+        if not config_file.is_file():
+            raise BuildError(f"{config_file}: no such configuration file")
+        return config_file
+    default = Path("mkdocs.yml")
+    return default if default.is_file() else None
+
+
+def default_site_dir(config_file: Path | None) -> Path:
+    """The user's ``site_dir`` (relative to their config), else ``site/``."""
+    configured = read_user_config(config_file).get("site_dir") if config_file else None
+    if isinstance(configured, str) and config_file is not None:
+        return config_file.parent / configured
+    return Path("site")
+
+
+def deep_merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """``extra`` over ``base``, merging nested mappings key by key."""
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+# --- the derived configuration --------------------------------------------------------------
+
+
+def doc_path(url: str) -> str:
+    """The source file of a page: ``objectives/x/`` -> ``objectives/x/index.md``."""
+    return f"{url}index.md"
+
+
+def nav_entry(item: NavItem) -> str | dict[str, Any]:
+    if not item.children:
+        return {item.title: doc_path(item.url)}
+    return {item.title: [doc_path(item.url), *(nav_entry(c) for c in item.children)]}
+
+
+def theme_config(user_theme: Any) -> dict[str, Any]:
+    theme = {"name": user_theme} if isinstance(user_theme, str) else dict(user_theme or {})
+    theme.setdefault("name", "material")
+    features = list(theme.get("features") or [])
+    features += [f for f in THEME_FEATURES if f not in features]
+    theme.update(custom_dir="theme", font=False, features=features)
+    theme.setdefault("palette", DEFAULT_PALETTE)
+    return theme
+
+
+def absolute(config_dir: Path, value: Any) -> Any:
+    """A path of the user's config made absolute (it is read from the staging folder)."""
+    if isinstance(value, str):
+        return str((config_dir / value).resolve())
+    if isinstance(value, list):
+        return [absolute(config_dir, v) for v in value]
+    return value
+
+
+def derive_config(
+    user: Mapping[str, Any],
+    goals: Goals,
+    content: SiteContent,
+    user_pages: list[str],
+    config_dir: Path,
+) -> dict[str, Any]:
+    """The staging project's configuration: the user's, with our pages, nav, theme and CSS."""
+    config = {k: v for k, v in user.items() if k not in ("docs_dir", "site_dir", "nav")}
+    for key in ("INHERIT", "hooks", "watch"):
+        if key in config:
+            config[key] = absolute(config_dir, config[key])
+    user_nav = user.get("nav") or user_pages
+    config.update(
+        site_name=user.get("site_name") or safe_title(goals.org.name),
+        docs_dir="docs",
+        use_directory_urls=True,
+        theme=theme_config(user.get("theme")),
+        extra_css=[*(user.get("extra_css") or []), STYLESHEET],
+        nav=[nav_entry(item) for item in content.nav] + list(user_nav),
+    )
+    validation = dict(config.get("validation") or {})
+    validation["nav"] = {"omitted_files": "ignore", **(validation.get("nav") or {})}
+    config["validation"] = validation
+    return config
+
+
+# --- the staging project ----------------------------------------------------------------------
+
+
+def page_source(page: Page) -> bytes:
+    """A generated page: front matter (JSON strings are valid YAML) and the one-line HTML."""
+    meta = {"title": page.title, "render_macros": False, "hide": ["toc"]}
+    front = "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items())
+    return f"---\n{front}\n---\n\n{page.html}\n".encode()
+
+
+def user_docs(user: Mapping[str, Any], config_dir: Path) -> Path | None:
+    docs = config_dir / str(user.get("docs_dir") or "docs")
+    return docs if docs.is_dir() else None
+
+
+def read_user_docs(docs: Path | None) -> dict[str, bytes]:
+    """The user's own pages and assets, by path inside their docs folder."""
+    if docs is None:
+        return {}
+    files = {}
+    for path in sorted(docs.rglob("*")):
+        if path.is_file():
+            files[path.relative_to(docs).as_posix()] = path.read_bytes()
+    clashes = [rel for rel in files if rel.startswith(GENERATED) or rel == "index.md"]
+    if clashes:
+        listed = ", ".join(f"{docs}/{rel}" for rel in clashes)
+        raise BuildError(f"these files use paths of the generated site; rename them: {listed}")
+    return files
+
+
+def theme_files(user: Mapping[str, Any], config_dir: Path) -> dict[str, bytes]:
+    """Our template overrides, then the user's ``custom_dir`` on top of them."""
+    files: dict[str, bytes] = {}
+    ours = theme_dir()
+    for path in sorted(ours.rglob("*.html")):
+        files[f"theme/{path.relative_to(ours).as_posix()}"] = path.read_bytes()
+    theme = user.get("theme")
+    custom = theme.get("custom_dir") if isinstance(theme, dict) else None
+    if custom:
+        base = config_dir / str(custom)
+        for path in sorted(base.rglob("*")):
+            if path.is_file():
+                files[f"theme/{path.relative_to(base).as_posix()}"] = path.read_bytes()
+    return files
+
+
+def project_files(
+    goals: Goals, card: Scorecard, config_file: Path | None, extra_config: Mapping[str, Any]
+) -> dict[str, bytes]:
+    """Every file of the staging project by its path inside the staging folder."""
+    user = read_user_config(config_file)
+    config_dir = (config_file.parent if config_file else Path.cwd()).resolve()
+    content = render_site(goals, card)
+    mine = read_user_docs(user_docs(user, config_dir))
+    pages = sorted(rel for rel in mine if rel.endswith(".md"))
+    config = deep_merge(derive_config(user, goals, content, pages, config_dir), extra_config)
+    files = {f"docs/{rel}": data for rel, data in mine.items()}
+    files.update({f"docs/{doc_path(p.url)}": page_source(p) for p in content.pages})
+    files.update({f"docs/{path}": data for path, data in content.files.items()})
+    files[f"docs/{STYLESHEET}"] = (theme_dir() / "okrsite.css").read_bytes()
+    files.update(theme_files(user, config_dir))
+    text = yaml.dump(config, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000)
+    files["mkdocs.yml"] = ("# Generated by okrsite: edit your own mkdocs.yml.\n" + text).encode()
+    files[STAGING_MARKER] = b"okrsite staging project\n"
+    return files
+
+
+def sync_tree(root: Path, files: Mapping[str, bytes]) -> None:
+    """Make ``root`` hold exactly ``files``; unchanged files are not rewritten (serve)."""
+    if root.exists() and any(root.iterdir()) and not (root / STAGING_MARKER).is_file():
+        raise BuildError(f"{root}: not empty and not an okrsite staging folder; refusing to use it")
+    root.mkdir(parents=True, exist_ok=True)
+    for path in sorted(root.rglob("*"), reverse=True):
+        rel = path.relative_to(root).as_posix()
+        if path.is_dir() and not path.is_symlink():
+            if not any(path.iterdir()):
+                path.rmdir()
+        elif rel not in files:
+            path.unlink()
+    for rel, data in files.items():
+        target = root / rel
+        try:
+            if target.stat().st_size == len(data) and target.read_bytes() == data:
+                continue
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def write_project(
+    goals: Goals,
+    card: Scorecard,
+    *,
+    config_file: Path | None,
+    staging_dir: Path,
+    extra_config: dict | None = None,
+) -> Path:
+    """Write the complete, plain MkDocs project; return the path of its ``mkdocs.yml``."""
+    files = project_files(goals, card, config_file, extra_config or {})
+    sync_tree(staging_dir, files)
+    return staging_dir / "mkdocs.yml"
+
+
+# --- engines and the atomic swap --------------------------------------------------------------
+
+
+def run_mkdocs(config_path: Path, out_dir: Path) -> None:
+    """Build with MkDocs' Python API into ``out_dir``."""
+    from jinja2 import TemplateError
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    try:
+        config = load_config(str(config_path), site_dir=str(out_dir))
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except (MkDocsException, TemplateError, OSError) as exc:
+        raise BuildError(f"mkdocs failed: {exc}") from exc
+
+
+def run_zensical(config_path: Path, out_dir: Path) -> None:
+    """Build with Zensical (a separate program) into ``out_dir``."""
+    config = read_user_config(config_path)
+    config["site_dir"] = str(out_dir)
+    variant = config_path.with_name("zensical.yml")
+    variant.write_text(yaml.dump(config, Dumper=_Dumper, sort_keys=False, allow_unicode=True))
+    command = [sys.executable, "-m", "zensical", "build", "--clean", "-f", str(variant)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise BuildError(f"zensical failed:\n{done.stderr or done.stdout}")
+
+
+RUNNERS = {"mkdocs": run_mkdocs, "zensical": run_zensical}
+
+
+@contextmanager
+def atomic_site(site_dir: Path) -> Iterator[Path]:
+    """Yield a fresh folder beside ``site_dir``; swap it in only if the block succeeds."""
+    site_dir = site_dir.absolute()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    token = uuid.uuid4().hex[:8]
+    new = site_dir.with_name(f".{site_dir.name}.new-{token}")
+    new.mkdir()
+    try:
+        yield new
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    old = site_dir.with_name(f".{site_dir.name}.old-{token}")
+    if site_dir.exists():
+        site_dir.rename(old)
+    new.rename(site_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build_site(
+    *,
+    goals_dir: Path,
+    config_file: Path | None,
+    site_dir: Path,
+    staging_dir: Path,
+    as_of: date,
+    engine: str = "mkdocs",
+    git_dates: GitDates | None = None,
+) -> Path:
+    """Check, score, write the staging project, build it and swap the site in. Returns it."""
+    if engine not in RUNNERS:
+        raise BuildError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
+    goals = read_goals(goals_dir)
+    card = score_goals(goals, as_of, git_dates)
+    extra = {"site_dir": str(site_dir.absolute())}
+    config_path = write_project(
+        goals, card, config_file=config_file, staging_dir=staging_dir, extra_config=extra
+    )
+    with atomic_site(site_dir) as out_dir:
+        RUNNERS[engine](config_path, out_dir)
+    return site_dir
+
+
+# --- serve ------------------------------------------------------------------------------------
+
+
+def snapshot(paths: list[Path]) -> dict[str, tuple[float, int]]:
+    """Modification time and size of every file under ``paths``: what a change alters."""
+    state = {}
+    for root in paths:
+        candidates = [root] if root.is_file() else root.rglob("*") if root.is_dir() else []
+        for path in candidates:
+            if path.is_file():
+                stat = path.stat()
+                state[str(path)] = (stat.st_mtime, stat.st_size)
+    return state
+
+
+def serve_site(
+    *,
+    goals_dir: Path,
+    config_file: Path | None,
+    staging_dir: Path,
+    as_of: date | None = None,
+    dev_addr: str | None = None,
+    open_in_browser: bool = False,
+    interval: float = 0.5,
+) -> None:
+    """Live preview: regenerate the staging project when a goal file changes; MkDocs reloads."""
+    from mkdocs.commands.serve import serve
+
+    def regenerate() -> Path:
+        goals = read_goals(goals_dir)
+        card = score_goals(goals, as_of or date.today())
+        return write_project(goals, card, config_file=config_file, staging_dir=staging_dir)
+
+    config_path = regenerate()
+    user = read_user_config(config_file)
+    config_dir = (config_file.parent if config_file else Path.cwd()).resolve()
+    watched = [goals_dir, *(p for p in (config_file, user_docs(user, config_dir)) if p)]
+    stop = threading.Event()
+
+    def watch() -> None:
+        seen = snapshot(watched)
+        while not stop.wait(interval):
+            now = snapshot(watched)
+            if now != seen:
+                seen = now
+                try:
+                    regenerate()
+                    log.info("goals changed: staging project regenerated")
+                except OkrError as exc:
+                    log.error("%s", exc.format_message())
+
+    thread = threading.Thread(target=watch, name="okrsite-watch", daemon=True)
+    thread.start()
+    kwargs: dict[str, Any] = {"dev_addr": dev_addr} if dev_addr else {}
+    try:
+        serve(config_file=str(config_path), livereload=True, open_in_browser=open_in_browser,
+              **kwargs)
+    finally:
+        stop.set()
+
+
+__all__ = ["ENGINES", "build_site", "find_config", "default_site_dir", "serve_site",
+           "theme_dir", "write_project"]

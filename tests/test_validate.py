@@ -1,0 +1,368 @@
+"""Stage 2: schemas and cross-file rules.
+
+Most cases live in ``tests/fixtures/bad/*.txt`` (format in that folder's README): each is a small
+goals folder and the exact problems ``okrsite check`` reports for it, file, line and words.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from okrsite.errors import GoalErrors, Problem
+from okrsite.load import LoadedTree, Source, load_goals, load_sources
+from okrsite.pipeline import check_tree
+from okrsite.validate import (
+    DESCRIBE,
+    PATTERN_WORDS,
+    SCHEMA_NAMES,
+    compiled,
+    find_cycles,
+    schema,
+    schema_text,
+    show,
+    validate,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINIMAL = FIXTURES / "good" / "minimal"
+ORG = "org.yml"
+
+
+# --- the fixture cases --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    """One case of a ``bad/*.txt`` file."""
+
+    title: str
+    files: dict[str, str]
+    expected: list[str]
+    line: int
+    """Where the case starts in its fixture file."""
+
+
+def read_cases(path: Path) -> Iterator[Case]:
+    """Parse a fixture file: ``=== title``, ``>>> file`` sections, ``<<<`` then problems."""
+    case: dict[str, Any] | None = None
+    section: list[str] | None = None
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+        if line.startswith("=== "):
+            if case is not None:
+                yield _finish(case)
+            case = {"title": line[4:], "files": {}, "expected": [], "line": number}
+            section = None
+        elif case is None:
+            continue
+        elif line.startswith(">>> "):
+            section = case["files"].setdefault(line[4:].strip(), [])
+        elif line == "<<<":
+            section = case["expected"]
+        elif section is not None:
+            section.append(line)
+    if case is not None:
+        yield _finish(case)
+
+
+def _finish(case: dict[str, Any]) -> Case:
+    files = {name: _text(lines) for name, lines in case["files"].items()}
+    expected = [line for line in case["expected"] if line.strip()]
+    files.setdefault(ORG, (MINIMAL / ORG).read_text("utf-8"))
+    return Case(case["title"], files, expected, case["line"])
+
+
+def _text(lines: list[str]) -> str:
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def problems_of(files: dict[str, str | bytes]) -> list[str]:
+    """Everything ``okrsite check`` would report for a goals folder of these files."""
+    sources = [
+        Source(rel, f"goals/{rel}", text.encode("utf-8") if isinstance(text, str) else text)
+        for rel, text in sorted(files.items(), key=lambda item: (item[0] != ORG, item[0]))
+        if text != ""
+    ]
+    tree = load_sources(sources, "goals")
+    return [str(p) for p in sorted({*tree.problems, *validate(tree)})]
+
+
+CASES = [
+    pytest.param(case, id=f"{path.stem}:{case.line}:{case.title}")
+    for path in sorted((FIXTURES / "bad").glob("*.txt"))
+    for case in read_cases(path)
+]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_case(case: Case) -> None:
+    assert problems_of(dict(case.files)) == case.expected
+
+
+def test_the_corpus_is_large_and_every_case_expects_problems() -> None:
+    assert len(CASES) >= 40
+    for param in CASES:
+        case = param.values[0]
+        assert case.expected, f"{case.title}: a bad case must expect problems"
+
+
+# --- good trees ---------------------------------------------------------------------------
+
+
+def test_minimal_tree_is_valid() -> None:
+    tree = load_goals(MINIMAL, "goals")
+    assert tree.problems == ()
+    assert validate(tree) == []
+    goals = check_tree(tree)
+    assert sorted(o.id for o in goals.objectives) == ["grow-revenue", "ship-v2", "win-mid-market"]
+    assert [k.id for k in goals.kpis] == ["nps"]
+
+
+def minimal_files() -> dict[str, str | bytes]:
+    return {
+        path.relative_to(MINIMAL).as_posix(): path.read_text("utf-8")
+        for path in sorted(MINIMAL.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        # An objective may align to a key result of any type: it is then only listed.
+        "parent: win-mid-market#partners",
+        # An equal period is fine, and so is a default key-result id as a target.
+        "parent: win-mid-market#kr3",
+        "parent: ship-v2",
+    ],
+)
+def test_alignments_the_spec_allows(extra: str) -> None:
+    files = minimal_files()
+    files["team/child.md"] = (
+        "---\nkind: objective\ntitle: Child\nowner: sales\nperiod: 2026-Q4\n"
+        f"{extra}\nkey_results:\n  - {{title: Done, type: milestone, done: true}}\n---\n"
+    )
+    assert problems_of(files) == []
+
+
+def test_every_error_of_a_run_comes_out_at_once() -> None:
+    files = minimal_files()
+    files["org.yml"] = str(files["org.yml"]).replace("    lead: Dana Reyes\n", "    leed: Dana\n")
+    files["sales/win-mid-market.md"] = str(files["sales/win-mid-market.md"]).replace(
+        "    done: false", "    done: nope"
+    )
+    files["broken.md"] = "no front matter\n"
+    files["dup.md"] = (
+        "---\nkind: objective\nid: grow-revenue\ntitle: Twin\nowner: salse\nperiod: 2026-Q9\n"
+        "key_results:\n  - {title: Same, start: 1, target: 1}\n---\n"
+    )
+    files["kpis/bad.md"] = "---\nkind: kpi\ntitle: Bad\nowner: sales\nvalues: []\n---\n"
+    tree = load_sources(
+        [Source(rel, f"goals/{rel}", str(text).encode()) for rel, text in files.items()]
+    )
+    with pytest.raises(GoalErrors) as caught:
+        check_tree(tree)
+    assert [str(p) for p in caught.value.problems] == [
+        "goals/broken.md:1: has no front matter: the file must start with a line '---'",
+        "goals/dup.md:3: id: duplicate objective id 'grow-revenue' (also in goals/grow-revenue.md:2)",
+        "goals/dup.md:5: owner: unknown unit 'salse' (did you mean 'sales'?)",
+        "goals/dup.md:6: period: unknown period '2026-Q9' (did you mean '2026-Q4'?)",
+        "goals/dup.md:8: key_results[0].target: must differ from start (1)",
+        "goals/grow-revenue.md:2: id: duplicate objective id 'grow-revenue' (also in goals/dup.md:3)",
+        "goals/kpis/bad.md:2: direction: required field missing",
+        "goals/kpis/bad.md:5: values: must have at least 1 value",
+        "goals/org.yml:7: units[0].leed: unknown field 'leed' (did you mean 'lead'?)",
+        "goals/sales/win-mid-market.md:22: key_results[1].done: must be true or false, not 'nope'",
+    ]
+    assert "10 errors in the goal files" in caught.value.format_message()
+
+
+# --- the schemas --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_schemas_are_valid_2020_12_and_describe_every_field(name: str) -> None:
+    data = json.loads(schema_text(name))
+    Draft202012Validator.check_schema(data)
+    assert data["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    for where, node in _subschemas(data):
+        if "properties" in node and "if" not in where and "then" not in where:
+            assert node.get("additionalProperties") is False, where
+            for field_name, sub in node["properties"].items():
+                assert sub.get("description", "").strip(), f"{where}.{field_name}"
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_every_keyword_and_pattern_of_the_schemas_has_words(name: str) -> None:
+    skip = {"$schema", "$defs", "$ref", "title", "description", "default", "properties",
+            "items", "allOf", "if", "then"}
+    for where, node in _subschemas(schema(name)):
+        if "properties" in where.rsplit(".", 1)[-1:]:
+            continue
+        for keyword in set(node) - skip:
+            assert keyword in DESCRIBE, f"{where}: {keyword}"
+        if "pattern" in node:
+            assert node["pattern"] in PATTERN_WORDS, f"{where}: {node['pattern']}"
+
+
+def _subschemas(node: Any, where: str = "$") -> Iterator[tuple[str, dict[str, Any]]]:
+    if isinstance(node, dict):
+        yield where, node
+        for key, value in node.items():
+            if key == "properties":
+                for name, sub in value.items():
+                    yield from _subschemas(sub, f"{where}.{name}")
+            elif key not in ("enum", "const", "required", "default"):
+                yield from _subschemas(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _subschemas(item, f"{where}[{i}]")
+
+
+def test_schema_text_is_the_shipped_json() -> None:
+    assert json.loads(schema_text("objective"))["title"] == "okrsite objective"
+    with pytest.raises(ValueError, match="no schema named 'goal'"):
+        schema_text("goal")
+
+
+def test_each_schema_is_compiled_once() -> None:
+    assert compiled("objective") is compiled("objective")
+    assert set(compiled("objective").by_type) == {"metric", "milestone", "score", "aligned"}
+    assert compiled("kpi").by_type == {}
+
+
+@pytest.mark.parametrize(
+    "key_result",
+    [
+        {"title": "t", "start": 1, "target": 2, "done": True, "score": 2},
+        {"title": "t", "type": "milestone", "start": 1, "history": [], "unit": "x"},
+        {"title": "t", "type": "score", "kpi": "x", "done": False},
+        {"title": "t", "type": "aligned", "start": 1, "score": 0.5},
+        {"title": "t", "type": "milestone"},
+        {"title": "t", "type": "score", "score": "high"},
+        {"title": 5, "type": "nonsense", "start": 1},
+        {"type": "metric", "targte": 3},
+        "just text",
+    ],
+)
+def test_split_type_rules_find_what_the_whole_schema_finds(key_result: Any) -> None:
+    """Validating key-result type rules separately (for speed) loses and adds nothing."""
+    data = {"kind": "objective", "title": "t", "owner": "o", "period": "p",
+            "key_results": [key_result]}
+    whole = Draft202012Validator(schema("objective"), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    expected = {(tuple(e.absolute_path), e.validator) for e in whole.iter_errors(data)}
+    rules = compiled("objective")
+    found = {(tuple(e.absolute_path), e.validator) for e in rules.base.iter_errors(data)}
+    if isinstance(key_result, dict):
+        kr_type = key_result.get("type", "metric")
+        rule = rules.by_type.get(kr_type) if isinstance(kr_type, str) else None
+        for error in rule.iter_errors(key_result) if rule else ():
+            found.add((("key_results", 0, *error.absolute_path), error.validator))
+    assert found == expected
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("abc", "'abc'"), (True, "true"), (False, "false"), (None, "empty"), (10, "10"),
+     (0.5, "0.5"), ([1], "a list"), ({"a": 1}, "a mapping"), ("a\nb", "'a\\nb'"),
+     ("x" * 80, "'" + "x" * 57 + "…'")],
+)
+def test_values_are_shown_as_written_in_yaml(value: Any, shown: str) -> None:
+    assert show(value) == shown
+
+
+@pytest.mark.parametrize(
+    ("graph", "cycles"),
+    [
+        ({}, []),
+        ({"a": "b", "b": "c"}, []),
+        ({"a": "b", "b": "a"}, [["a", "b", "a"]]),
+        ({"x": "c", "c": "a", "a": "b", "b": "c"}, [["c", "a", "b", "c"]]),
+        ({"a": "b", "b": "a", "c": "d", "d": "c", "e": "a"}, [["a", "b", "a"], ["c", "d", "c"]]),
+    ],
+)
+def test_find_cycles(graph: dict[str, str], cycles: list[list[str]]) -> None:
+    assert find_cycles(graph) == cycles
+
+
+def test_find_cycles_is_linear_on_a_long_chain() -> None:
+    chain = {f"n{i}": f"n{i + 1}" for i in range(100_000)}
+    chain["n100000"] = "n0"
+    started = time.perf_counter()
+    (cycle,) = find_cycles(chain)
+    assert len(cycle) == 100_002
+    assert time.perf_counter() - started < 1
+
+
+# --- a big organisation -------------------------------------------------------------------
+
+
+def big_tree(objectives: int = 2_000, kpis: int = 49) -> LoadedTree:
+    """An organisation of ``1 + objectives + kpis`` files, all valid, aligned in a deep tree."""
+    units = "\n".join(
+        f"  - {{id: unit-{u}, name: Unit {u}{', parent: unit-' + str(u // 5) if u else ''}}}"
+        for u in range(200)
+    )
+    org = (
+        "organization: Big\nunits:\n" + units + "\nperiods:\n"
+        "  - {id: '2026', start: 2026-01-01, end: 2026-12-31}\n"
+        "  - {id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}\n"
+    )
+    sources = [Source(ORG, f"goals/{ORG}", org.encode())]
+    for i in range(objectives):
+        parent = f"parent: obj-{(i - 1) // 3}#aligned\n" if i else ""
+        period = "'2026'" if i < 100 else "2026-Q4"
+        text = (
+            f"---\nkind: objective\ntitle: Objective {i}\nowner: unit-{i % 200}\n"
+            f"period: {period}\n{parent}key_results:\n"
+            f"  - {{id: arr, title: ARR, start: 10, target: 14, kpi: kpi-{i % kpis}, "
+            "updated: 2026-11-02, history: [{date: 2026-10-15, value: 10.8}]}\n"
+            "  - {title: Partners, type: milestone, done: false}\n"
+            "  - {title: Quality, type: score, score: 0.5, confidence: 0.6}\n"
+            "  - {id: aligned, title: Teams, type: aligned}\n---\nWhy.\n"
+        )
+        sources.append(Source(f"u/obj-{i}.md", f"goals/u/obj-{i}.md", text.encode()))
+    for k in range(kpis):
+        text = (
+            f"---\nkind: kpi\ntitle: KPI {k}\nowner: unit-{k}\ndirection: higher_is_better\n"
+            "thresholds: {green: 45, amber: 35}\n"
+            "values: [{date: 2026-09-30, value: 38}, {date: 2026-10-31, value: 41}]\n---\n"
+        )
+        sources.append(Source(f"k/kpi-{k}.md", f"goals/k/kpi-{k}.md", text.encode()))
+    return load_sources(sources)
+
+
+def test_a_big_organisation_validates_well_under_a_second() -> None:
+    tree = big_tree()
+    assert len(tree.goals) == 2_049 and tree.problems == ()
+    validate(tree)  # warm up: compile the schemas
+    started = time.perf_counter()
+    problems = validate(tree)
+    elapsed = time.perf_counter() - started
+    # Leaves of the alignment tree have an aligned key result with nothing aligned to it.
+    assert {p.message.split(":")[0] for p in problems} == {"no objective is aligned to it"}
+    assert elapsed < 1.0, f"validate took {elapsed:.2f}s"
+
+
+def test_problems_carry_file_line_path_and_message() -> None:
+    files = {"win.md": "---\nkind: objective\ntitle: Win\nowner: sales\nperiod: 2026-Q4\n"
+                       "key_results:\n  - {title: T, start: 1, target: x}\n---\n"}
+    files[ORG] = (MINIMAL / ORG).read_text("utf-8")
+    tree = load_sources([Source(r, f"goals/{r}", str(t).encode()) for r, t in files.items()])
+    (problem,) = validate(tree)
+    assert problem == Problem("goals/win.md", 7, "key_results[0].target",
+                              "must be a number, not 'x'")
+    assert re.fullmatch(r"goals/win\.md:7: key_results\[0\]\.target: .+", str(problem))
