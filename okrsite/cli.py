@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import GoalErrors, Problem
+from .errors import GoalErrors, OkrError, Problem
 from .pipeline import read_goals
 from .render.export import export_data
 from .render.text import tree_lines
@@ -163,6 +163,288 @@ def schema(name: str | None) -> None:
     else:
         combined = {n: json.loads(schema_text(n)) for n in SCHEMA_NAMES}
         click.echo(json.dumps(combined, indent=2))
+
+
+# --- build, serve -------------------------------------------------------------------------
+
+config_file_option = click.option(
+    "-f",
+    "--config-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Your mkdocs.yml (default: ./mkdocs.yml if there is one).",
+)
+goals_dir_option = click.option(
+    "--goals-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="goals",
+    show_default=True,
+    help="The goals folder.",
+)
+staging_dir_option = click.option(
+    "--staging-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".okrsite",
+    show_default=True,
+    help="Where the generated MkDocs project is written.",
+)
+no_git_option = click.option(
+    "--no-git",
+    is_flag=True,
+    help="Do not count the date of the last commit that changed a key result as an update.",
+)
+
+
+@cli.command()
+@config_file_option
+@click.option(
+    "-d",
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where the site goes (default: site_dir of mkdocs.yml, else ./site).",
+)
+@goals_dir_option
+@staging_dir_option
+@as_of_option
+@click.option(
+    "--engine",
+    type=click.Choice(["mkdocs", "zensical"]),
+    default="mkdocs",
+    show_default=True,
+    help="The site engine that builds the staging project.",
+)
+@no_git_option
+def build(
+    config_file: Path | None,
+    site_dir: Path | None,
+    goals_dir: Path,
+    staging_dir: Path,
+    as_of: date | None,
+    engine: str,
+    no_git: bool,
+) -> None:
+    """Check, score and build the site; a failed build leaves the previous site untouched."""
+    from . import git, site
+
+    config = site.find_config(config_file)
+    git_dates = None if no_git else git.history(goals_dir, read_goals(goals_dir)).dates
+    target = site.build_site(
+        goals_dir=goals_dir,
+        config_file=config,
+        site_dir=site_dir or site.default_site_dir(config),
+        staging_dir=staging_dir,
+        as_of=as_of or date.today(),
+        engine=engine,
+        git_dates=git_dates,
+    )
+    click.echo(f"Site built in {target}")
+
+
+@cli.command()
+@config_file_option
+@goals_dir_option
+@staging_dir_option
+@as_of_option
+@click.option("-a", "--dev-addr", default=None, metavar="IP:PORT", help="Default 127.0.0.1:8000.")
+@click.option("-o", "--open", "open_in_browser", is_flag=True, help="Open the site in a browser.")
+def serve(
+    config_file: Path | None,
+    goals_dir: Path,
+    staging_dir: Path,
+    as_of: date | None,
+    dev_addr: str | None,
+    open_in_browser: bool,
+) -> None:
+    """Live preview: edit a goal file and the browser reloads with the new scores."""
+    from . import site
+
+    site.serve_site(
+        goals_dir=goals_dir,
+        config_file=site.find_config(config_file),
+        staging_dir=staging_dir,
+        as_of=as_of,
+        dev_addr=dev_addr,
+        open_in_browser=open_in_browser,
+    )
+
+
+# --- the git workflow: diff, publish, init, carry-over, codeowners --------------------------
+
+
+@cli.command("diff")
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option(
+    "--goals-dir",
+    default="goals",
+    show_default=True,
+    help="The goals folder, relative to the repository root.",
+)
+@as_of_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help="markdown: a pull-request comment; json: every change, machine-readable.",
+)
+def diff_command(
+    base: str, head: str | None, goals_dir: str, as_of: date | None, output_format: str
+) -> None:
+    """Compare the goals at two git revisions (HEAD: default the working tree).
+
+    Both sides are read from git objects and scored at the same --as-of date (default today).
+    Private objectives and KPIs appear without ids or titles, with score changes only.
+    """
+    from . import git
+    from .diff import as_json, as_markdown, diff_sources
+
+    repo = git.repo_at(Path.cwd())
+    goals_path = git.goals_path(repo, Path(goals_dir))
+    base_rev = git.resolve(repo, base)
+    head_rev = git.resolve(repo, head) if head else None
+    head_sources = git.read_side(repo, head_rev, goals_path)
+    if head_sources is None:
+        raise OkrError(f"there is no goals folder {goals_dir!r} in {head or 'the working tree'}")
+    result = diff_sources(
+        git.read_side(repo, base_rev, goals_path),
+        head_sources,
+        as_of=as_of or date.today(),
+        prefix=goals_path,
+    )
+    sides = git.describe(base_rev), git.describe(head_rev)
+    if output_format == "json":
+        click.echo(json.dumps(as_json(result, *sides), indent=2, ensure_ascii=False))
+    else:
+        click.echo(as_markdown(result, *sides), nl=False)
+
+
+@cli.command()
+@click.argument("version", required=False)
+@click.option("--alias", "aliases", multiple=True, help="Also publish as this name (a redirect), "
+              "e.g. latest; moves it from an older snapshot. Repeatable.")
+@click.option("--title", default=None, help="The name in the version switcher (default VERSION).")
+@click.option("--set-default", is_flag=True, help="Redirect the site's root to this snapshot.")
+@click.option("--push", is_flag=True, help="Push the pages branch afterwards.")
+@click.option("--remote", default="origin", show_default=True, help="The remote to push to.")
+@click.option("--branch", default="gh-pages", show_default=True, help="The pages branch.")
+@click.option("--list", "list_only", is_flag=True, help="List the published snapshots.")
+@click.option("--delete", "delete_version", metavar="VERSION", help="Delete a snapshot or alias.")
+@as_of_option
+@config_file_option
+@goals_dir_option
+@staging_dir_option
+@no_git_option
+def publish(
+    version: str | None,
+    aliases: tuple[str, ...],
+    title: str | None,
+    set_default: bool,
+    push: bool,
+    remote: str,
+    branch: str,
+    list_only: bool,
+    delete_version: str | None,
+    as_of: date | None,
+    config_file: Path | None,
+    goals_dir: Path,
+    staging_dir: Path,
+    no_git: bool,
+) -> None:
+    """Publish a versioned snapshot of the site with mike (the version switcher lists it).
+
+    Without --as-of, a VERSION that names a finished period is scored as of the period's end.
+    """
+    from . import publish as snapshots
+    from . import site
+
+    push_to = remote if push else None
+    if list_only:
+        for item in snapshots.list_published(goals_dir, branch=branch):
+            aka = f" [{', '.join(item.aliases)}]" if item.aliases else ""
+            scored = f" as of {item.snapshot['as_of']}" if item.snapshot else ""
+            title_text = f' "{item.title}"' if item.title != item.version else ""
+            click.echo(f"{item.version}{title_text}{aka}{scored}")
+        return
+    if delete_version:
+        snapshots.delete(goals_dir, delete_version, branch=branch, push_to=push_to)
+        click.echo(f"Deleted {delete_version} from {branch}")
+        return
+    if not version:
+        raise click.UsageError("give a VERSION to publish, or --list, or --delete VERSION")
+    snapshot = snapshots.publish(
+        version, goals_dir=goals_dir, config_file=site.find_config(config_file),
+        staging_dir=staging_dir, today=date.today(), as_of=as_of, aliases=aliases, title=title,
+        set_default=set_default, push_to=push_to, branch=branch, use_git=not no_git,
+    )
+    click.echo(f"Published {version} (as of {snapshot.as_of}) to {branch}"
+               + (f" and pushed to {remote}" if push else ""))
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
+def init(directory: Path) -> None:
+    """Start a goals repository: mkdocs.yml, goals/ with an example objective and KPI, CI for
+    GitHub and GitLab, a pre-commit hook, editor schemas and CODEOWNERS. Never overwrites."""
+    from . import git, workflow
+
+    written = workflow.write_new(directory, workflow.init_files(date.today()))
+    for path in written:
+        click.echo(f"wrote {path}")
+    if git.find_repo(directory) is None:
+        git.init_repo(directory)
+        click.echo(f"initialised a git repository in {directory}")
+    click.echo("Next: okrsite check, then okrsite build (or okrsite serve).")
+
+
+@cli.command("carry-over")
+@click.argument("from_period")
+@click.argument("to_period")
+@click.option("--owner", default=None, metavar="UNIT", help="Only the objectives of this unit.")
+@goals_dir_option
+@as_of_option
+def carry_over(
+    from_period: str, to_period: str, owner: str | None, goals_dir: Path, as_of: date | None
+) -> None:
+    """Write TO_PERIOD files for the unfinished objectives (score < 1) of FROM_PERIOD.
+
+    Each gets a new id (<id>-<to period>), starts where it stands (start = the last current;
+    no history, no updated) and is written beside the original; no file is ever overwritten.
+    """
+    from .workflow import carry_over as write_carried
+
+    carried = write_carried(
+        goals_dir, from_period, to_period, as_of=as_of or date.today(), owner=owner
+    )
+    for item in carried:
+        click.echo(f"wrote {item.path}  ({item.old_id} at {item.score:.2f} -> {item.new_id})")
+    click.echo(f"{len(carried)} objective{'s' if len(carried) != 1 else ''} carried over "
+               f"from {from_period} to {to_period}")
+
+
+@cli.command()
+@goals_dir_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default="CODEOWNERS", show_default=True, help="The file to write.")
+@click.option("--check", "check_only", is_flag=True,
+              help="Write nothing; exit 1 when the file is missing or out of date.")
+def codeowners(goals_dir: Path, output: Path, check_only: bool) -> None:
+    """Regenerate CODEOWNERS from the owners of the units in org.yml."""
+    from .workflow import codeowners_for
+
+    text = codeowners_for(read_goals(goals_dir), goals_dir, output)
+    current = output.read_text("utf-8") if output.is_file() else None
+    if check_only:
+        if current != text:
+            raise OkrError(f"{output} is out of date: run okrsite codeowners")
+        click.echo(f"{output} is up to date")
+    elif current == text:
+        click.echo(f"{output} is up to date")
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}")
 
 
 def main() -> None:

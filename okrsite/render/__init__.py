@@ -27,6 +27,7 @@ _INERT = str.maketrans({"\n": "&#10;", "\r": "&#13;", "{": "&#123;", "}": "&#125
 _TITLE = str.maketrans(
     {"<": "‹", ">": "›", "&": "＆", '"': "”", "'": "’", "`": "’", "{": "(", "}": ")", "\\": "/"}
 )
+_EMPTY = Markup("")
 _SPACE = re.compile(r"\s+")
 _FOLD = re.compile(r"[ \t]*\n\s*")
 
@@ -38,11 +39,19 @@ def inert(value: Any) -> Markup:
     or template's output, or :func:`keep_lines`' result) has its remaining line breaks, which
     are only template layout, folded into spaces, and its braces neutralised.
     """
-    if value is None:
-        return Markup("")
     if isinstance(value, Markup):
-        return Markup(_FOLD.sub(" ", str(value)).translate(_INERT))
-    return Markup(str(escape(str(value))).translate(_INERT))
+        text = str(value)
+        if "\n" in text:
+            text = _FOLD.sub(" ", text)
+    elif isinstance(value, str):
+        text = str(escape(value))
+    elif value is None:
+        return _EMPTY
+    else:
+        text = str(escape(str(value)))
+    if "{" in text or "}" in text or "\n" in text or "\r" in text:
+        text = text.translate(_INERT)
+    return Markup(text)
 
 
 def keep_lines(html: str) -> Markup:

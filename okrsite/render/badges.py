@@ -40,17 +40,21 @@ TEXT_FILL = "#ffffff"
 SEVERITY: dict[str, int] = {"off_track": 0, "at_risk": 1, "not_started": 2, "on_track": 3}
 """Worst first: the order of the Attention page."""
 
-_NARROW = set("fijlrt .,:;!|'()[]%1")
-_WIDE = set("mwMW@")
+CHAR_WIDTHS = {
+    **dict.fromkeys("fijlrt.,:;!|'()[] ", 3.9),
+    **dict.fromkeys("0123456789", 7.0),
+    **dict.fromkeys("mwMW@", 10.0),
+    "%": 11.9,
+    "–": 7.0,
+}
+"""Approximate advance widths at 11px Verdana (the widest common badge font)."""
+DEFAULT_WIDTH = 6.8
 PADDING = 6
 
 
 def text_width(text: str) -> int:
     """An estimate of ``text``'s width in pixels at 11px Verdana-like fonts."""
-    width = 0.0
-    for char in text:
-        width += 4.0 if char in _NARROW else 9.5 if char in _WIDE else 6.6
-    return round(width)
+    return round(sum(CHAR_WIDTHS.get(char, DEFAULT_WIDTH) for char in text))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,8 @@
-"""Trend charts as inline SVG made at build time: values over time and a target line, no JS.
+"""Trend charts as SVG files made at build time: values over time and a target line, no JS.
 
-This module only computes geometry (plain numbers and labels); ``chart.svg`` draws it, so the
-chart's colours come from the site's stylesheet and follow the light and dark palettes.
+This module computes geometry (plain numbers and labels); ``chart.svg`` draws it. A chart is a
+stand-alone file (pages show it with ``<img>``), drawn for a light background; the stylesheet
+inverts it in the dark scheme.
 """
 
 from __future__ import annotations
@@ -11,23 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from markupsafe import Markup
-
 from ..model import Point
 from . import number, render
 
 WIDTH, HEIGHT = 640, 200
 LEFT, RIGHT, TOP, BOTTOM = 56, 20, 14, 30
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-@dataclass(frozen=True, slots=True)
-class Dot:
-    """One measurement placed on the canvas."""
-
-    x: float
-    y: float
-    label: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,12 +30,30 @@ class Tick:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A horizontal reference line (target or threshold)."""
+    """A horizontal reference line (target or threshold) and how it is drawn."""
 
     y: float
     label: str
-    kind: str
-    """``target``, ``green`` or ``amber``: the CSS class suffix."""
+    stroke: str
+    text: str
+    """The label's colour (at least 4.5:1 on white)."""
+    dash: str
+
+
+RULE_STYLES: dict[str, tuple[str, str, str]] = {
+    "target": ("#1a7f37", "#116329", "6 4"),
+    "green": ("#1a7f37", "#116329", "2 4"),
+    "amber": ("#bf8700", "#7d4e00", "2 4"),
+}
+"""Reference-line kind -> (stroke, label colour, dash pattern)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrendChart:
+    """A rendered chart: its SVG document and the text alternative pages give it."""
+
+    label: str
+    svg: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +61,12 @@ class Chart:
     """Everything ``chart.svg`` draws."""
 
     label: str
-    dots: tuple[Dot, ...]
-    path: str
+    line: str
+    """SVG path data through the measurements."""
+    dots: str
+    """SVG path data of zero-length segments: drawn with round caps, one dot per value."""
+    grid: str
+    """SVG path data of the horizontal grid lines."""
     rules: tuple[Rule, ...]
     y_ticks: tuple[Tick, ...]
     x_ticks: tuple[Tick, ...]
@@ -91,14 +103,15 @@ def trend_chart(
     title: str,
     unit: str | None = None,
     target: float | None = None,
-    thresholds: Sequence[tuple[str, float]] = (),
-) -> Markup | None:
-    """An inline SVG chart of ``points`` with reference lines; ``None`` under two points."""
+    thresholds: Sequence[tuple[str, str, float]] = (),
+) -> TrendChart | None:
+    """An SVG chart of ``points`` with a target line and ``(kind, label, value)``
+    threshold lines; ``None`` under two points."""
     if len(points) < 2:
         return None
-    references = [("target", target)] if target is not None else []
+    references = [("target", "target", target)] if target is not None else []
     references += list(thresholds)
-    low, high, step = _value_range([p.value for p in points] + [v for _, v in references])
+    low, high, step = _value_range([p.value for p in points] + [v for _, _, v in references])
     first, last = points[0].date, points[-1].date
     days = max((last - first).days, 1)
 
@@ -108,29 +121,26 @@ def trend_chart(
     def y(value: float) -> float:
         return round(HEIGHT - BOTTOM - (value - low) / (high - low) * (HEIGHT - TOP - BOTTOM), 1)
 
-    dots = tuple(
-        Dot(x(p.date), y(p.value), f"{p.date.isoformat()}: {number(p.value, unit)}")
-        for p in points
-    )
+    placed = [(x(p.date), y(p.value)) for p in points]
     ticks = [low + i * step for i in range(round((high - low) / step) + 1)]
-    names = {"target": "target", "green": "green from", "amber": "amber from"}
     latest = points[-1]
     label = (
         f"{title}: {len(points)} values from {first.isoformat()} to {last.isoformat()}, "
         f"latest {number(latest.value, unit)}"
         + (f", target {number(target, unit)}" if target is not None else "")
     )
-    return render(
-        "chart.svg",
-        chart=Chart(
-            label=label,
-            dots=dots,
-            path=" ".join(f"{d.x},{d.y}" for d in dots),
-            rules=tuple(Rule(y(v), f"{names[k]} {number(v)}", k) for k, v in references),
-            y_ticks=tuple(Tick(y(v), number(v)) for v in ticks),
-            x_ticks=tuple(Tick(x(d), short_date(d)) for d in _date_ticks(points)),
+    chart = Chart(
+        label=label,
+        line="M" + " L".join(f"{px:g} {py:g}" for px, py in placed),
+        dots=" ".join(f"M{px:g} {py:g}h0" for px, py in placed),
+        grid=" ".join(f"M{LEFT} {y(v):g}H{WIDTH - RIGHT}" for v in ticks),
+        rules=tuple(
+            Rule(y(v), f"{name} {number(v)}", *RULE_STYLES[kind]) for kind, name, v in references
         ),
+        y_ticks=tuple(Tick(y(v), number(v)) for v in ticks),
+        x_ticks=tuple(Tick(x(d), short_date(d)) for d in _date_ticks(points)),
     )
+    return TrendChart(label, render("chart.svg", chart=chart) + "\n")
 
 
 def _date_ticks(points: Sequence[Point]) -> list[date]:

@@ -1,9 +1,9 @@
-"""The site's content: one HTML fragment per page, badge files, ``api/okrs.json`` and the nav.
+"""The site's content: one HTML fragment per page, badges, charts, ``api/okrs.json``, the nav.
 
 :func:`render_site` is the whole stage. Pages are addressed by URL (``objectives/<id>/``);
 which files hold them is the site engine's business. Private objectives and KPIs never become
-a page, badge, nav entry or list item: where they count, a parent shows "1 private objective"
-and its score, nothing else.
+a page, badge, chart, nav entry or list item: where they count, a parent shows
+"1 private objective" and its score, nothing else.
 """
 
 from __future__ import annotations
@@ -12,22 +12,28 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
+from typing import Any, TypeVar
 
 from markupsafe import Markup
 
-from ..model import Goals, KeyResult, Kpi, Objective, Point, Unit
-from ..score import KeyResultScore, ObjectiveScore, Scorecard
-from . import render, safe_title
-from .badges import SEVERITY, badge_svg
-from .charts import trend_chart
+from ..model import Goals, KeyResult, Kpi, Objective, Period, Point, Unit
+from ..score import KeyResultScore, KpiState, ObjectiveScore, Scorecard
+from . import number, percent, render, safe_title
+from .badges import HEALTH_WORDS, SEVERITY, badge_svg
+from .charts import TrendChart, trend_chart
 from .export import export_data, kpi_url, objective_url, unit_url
 from .markdown import render_body
 
 NAV_UNIT_BUDGET = 40
 """At most this many units in the navigation (whole levels of the unit tree, top first)."""
-ATTENTION_KPIS = 12
-"""KPIs shown on the home page under "needs attention"."""
+HOME_OBJECTIVES = 12
+"""Top-level objectives shown on the home page (the alignment tree lists them all)."""
+HOME_KPIS = 8
+"""KPIs in warning or critical health shown on the home page."""
+
+Item = TypeVar("Item", Objective, Kpi)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +45,9 @@ class Page:
     title: str
     """Plain text, safe wherever a theme inserts it (see :func:`safe_title`)."""
     html: Markup
-    """The page's content: one line of inert HTML."""
+    """The page's content: inert HTML (see :mod:`okrsite.render`)."""
+    searchable: bool = True
+    """False for overviews that only repeat what the objective, unit and KPI pages say."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +65,16 @@ class SiteContent:
 
     pages: tuple[Page, ...]
     files: dict[str, bytes]
-    """Other files by path: ``badges/<id>.svg``, ``api/okrs.json``."""
+    """Other files by path: ``badges/<id>.svg``, ``charts/…/<id>.svg``, ``api/okrs.json``."""
     nav: tuple[NavItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChartRef:
+    """A chart file and its text alternative."""
+
+    path: str
+    label: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,20 +83,44 @@ class KrView:
 
     kr: KeyResult
     result: KeyResultScore
+    status: str
+    """The key result's own pace as a status: it colours its progress bar."""
+    values: str
+    """Plain text: ``10 → 16 → 20 M EUR``, ``Done``, ``Graded 50%``…"""
     kpi: Kpi | None
     """The linked KPI when it is public."""
     private_kpi: bool
     aligned: tuple[Objective, ...]
     """Objectives aligned to this key result (private ones included: templates hide them)."""
-    chart: Markup | None = None
+    chart: ChartRef | None
 
 
-@dataclass
+def pace_status(score: float, expected: float, on_track: float, at_risk: float) -> str:
+    """The spec's status rule applied to one score."""
+    if expected == 0:
+        return "not_started"
+    pace = score / expected
+    return "on_track" if pace >= on_track else "at_risk" if pace >= at_risk else "off_track"
+
+
+def kr_values(kr: KeyResult, result: KeyResultScore, aligned: int) -> str:
+    """What a key result's numbers say, as plain text."""
+    if kr.type == "metric":
+        return f"{number(kr.start)} → {number(result.current)} → {number(kr.target, kr.unit)}"
+    if kr.type == "milestone":
+        return "Done" if kr.done else "Not done yet"
+    if kr.type == "score":
+        return f"Graded {percent(kr.score)}"
+    return f"Scored by {aligned} aligned objective{'s' if aligned != 1 else ''}"
+
+
 class View:
     """The scored goals with the lookups the templates need, each built once."""
 
-    goals: Goals
-    card: Scorecard
+    def __init__(self, goals: Goals, card: Scorecard) -> None:
+        self.goals, self.card = goals, card
+        self.charts: dict[str, bytes] = {}
+        self._fragments: dict[tuple[str, str, str], Markup] = {}
 
     @cached_property
     def children(self) -> dict[str, list[Objective]]:
@@ -93,24 +133,15 @@ class View:
 
     @cached_property
     def owned(self) -> dict[str, list[Objective]]:
-        owned: dict[str, list[Objective]] = defaultdict(list)
-        for objective in self.goals.objectives:
-            owned[objective.owner].append(objective)
-        return owned
+        return group(self.goals.objectives, lambda o: o.owner)
 
     @cached_property
     def unit_kpis(self) -> dict[str, list[Kpi]]:
-        kpis: dict[str, list[Kpi]] = defaultdict(list)
-        for kpi in self.goals.kpis:
-            kpis[kpi.owner].append(kpi)
-        return kpis
+        return group(self.goals.kpis, lambda k: k.owner)
 
     @cached_property
     def sub_units(self) -> dict[str | None, list[Unit]]:
-        subs: dict[str | None, list[Unit]] = defaultdict(list)
-        for unit in self.goals.org.units:
-            subs[unit.parent].append(unit)
-        return subs
+        return group(self.goals.org.units, lambda u: u.parent)
 
     @cached_property
     def kpi_users(self) -> dict[str, list[tuple[Objective, KeyResult]]]:
@@ -141,14 +172,20 @@ class View:
     def unit_score(self, unit_id: str) -> float | None:
         return self.card.units.get(unit_id)
 
-    def period(self, period_id: str):  # noqa: ANN201 - a model Period
+    def period(self, period_id: str) -> Period:
         return self.goals.org.period_by_id[period_id]
+
+    def kpi_state(self, kpi: Kpi) -> KpiState:
+        return self.card.kpis[kpi.id]
+
+    def public(self, items: Iterable[Item]) -> list[Item]:
+        return [item for item in items if not item.private]
+
+    def private(self, items: Iterable[Item]) -> list[Item]:
+        return [item for item in items if item.private]
 
     def aligned_direct(self, objective: Objective) -> list[Objective]:
         return [o for o in self.children.get(objective.id, ()) if o.parent_kr is None]
-
-    def aligned_to_kr(self, objective: Objective, kr_id: str) -> list[Objective]:
-        return [o for o in self.children.get(objective.id, ()) if o.parent_kr == kr_id]
 
     def via_kr(self, objective: Objective) -> str | None:
         """The title of the key result ``objective`` aligns to, when both are public."""
@@ -162,50 +199,82 @@ class View:
         """The parents from the top down to the direct parent."""
         return list(reversed(self.goals.ancestors(objective.id)))
 
-    def key_results(self, objective: Objective) -> list[KrView]:
-        return [self.kr_view(objective, kr) for kr in objective.key_results]
+    def key_results(self, objective: Objective, charts: bool = False) -> list[KrView]:
+        return [self.kr_view(objective, kr, charts) for kr in objective.key_results]
 
     def kr_view(self, objective: Objective, kr: KeyResult, chart: bool = False) -> KrView:
-        """A key result's row; with ``chart``, its trend chart too (objective pages only)."""
+        """A key result's row; with ``chart``, its trend chart is made too (objective pages)."""
         linked = self.goals.kpi_by_id.get(kr.kpi) if kr.kpi else None
         public_kpi = linked if linked is not None and not linked.private else None
-        trend = None
-        if chart and kr.type == "metric":
-            points = kr_points(self, objective, kr, public_kpi)
-            trend = trend_chart(points, title=kr.title, unit=kr.unit, target=kr.target)
+        result = self.score(objective).key_results[kr.id]
+        aligned = tuple(o for o in self.children.get(objective.id, ()) if o.parent_kr == kr.id)
+        scoring = self.goals.org.scoring
+        expected = self.score(objective).expected
         return KrView(
             kr=kr,
-            result=self.score(objective).key_results[kr.id],
+            result=result,
+            status=pace_status(result.score, expected, scoring.on_track, scoring.at_risk),
+            values=kr_values(kr, result, len(aligned)),
             kpi=public_kpi,
             private_kpi=linked is not None and linked.private,
-            aligned=tuple(self.aligned_to_kr(objective, kr.id)),
-            chart=trend,
+            aligned=aligned,
+            chart=self.kr_chart(objective, kr, public_kpi) if chart else None,
         )
 
-    def kpi_state(self, kpi: Kpi):  # noqa: ANN201 - a score.KpiState
-        return self.card.kpis[kpi.id]
+    def kr_chart(self, objective: Objective, kr: KeyResult, kpi: Kpi | None) -> ChartRef | None:
+        if kr.type != "metric":
+            return None
+        points = kr_points(self, objective, kr, kpi)
+        chart = trend_chart(points, title=kr.title, unit=kr.unit, target=kr.target)
+        return self.keep_chart(f"charts/objectives/{objective.id}/{kr.id}.svg", chart)
 
-    def kpi_chart(self, kpi: Kpi) -> Markup | None:
-        thresholds = [(k, v) for k, v in (("green", kpi.green), ("amber", kpi.amber)) if v is not None]
-        return trend_chart(
-            kpi.values, title=kpi.title, unit=kpi.unit, target=kpi.target,
-            thresholds=thresholds,
+    def kpi_chart(self, kpi: Kpi) -> ChartRef | None:
+        sign = "≥" if kpi.direction == "higher_is_better" else "≤"
+        thresholds = [
+            (kind, f"{HEALTH_WORDS[kind]} {sign}", value)
+            for kind, value in (("green", kpi.green), ("amber", kpi.amber))
+            if value is not None
+        ]
+        chart = trend_chart(
+            kpi.values, title=kpi.title, unit=kpi.unit, target=kpi.target, thresholds=thresholds
         )
+        return self.keep_chart(f"charts/kpis/{kpi.id}.svg", chart)
 
-    def public(self, items: Iterable[Objective | Kpi]) -> list:
-        return [item for item in items if not item.private]
-
-    def private(self, items: Iterable[Objective | Kpi]) -> list:
-        return [item for item in items if item.private]
+    def keep_chart(self, path: str, chart: TrendChart | None) -> ChartRef | None:
+        if chart is None:
+            return None
+        self.charts[path] = chart.svg.encode()
+        return ChartRef(path, chart.label)
 
     def body(self, item: Objective | Kpi) -> Markup:
         return render_body(item.body)
 
+    # --- fragments shared by many pages, rendered once per link depth ------------------------
+
+    def fragment(self, template: str, objective: Objective, root: str) -> Markup:
+        key = (template, objective.id, root)
+        if key not in self._fragments:
+            self._fragments[key] = render(template, view=self, o=objective, root=root)
+        return self._fragments[key]
+
+    def row(self, objective: Objective, root: str) -> Markup:
+        return self.fragment("row.html", objective, root)
+
+    def card_html(self, objective: Objective, root: str) -> Markup:
+        return self.fragment("card.html", objective, root)
+
+
+def group(items: Iterable[Any], key: Callable[[Any], Any]) -> dict[Any, list[Any]]:
+    grouped: dict[Any, list[Any]] = defaultdict(list)
+    for item in items:
+        grouped[key(item)].append(item)
+    return grouped
+
 
 def kr_points(view: View, objective: Objective, kr: KeyResult, kpi: Kpi | None) -> list[Point]:
-    """A metric key result's trend: its start at the period's start, check-ins, KPI values."""
+    """A metric key result's trend: its start at the period's start, KPI values, check-ins."""
     period = view.period(objective.period)
-    by_day: dict = {}
+    by_day: dict[date, float] = {}
     if kr.start is not None:
         by_day[period.start] = kr.start
     for point in kpi.values if kpi is not None else ():
@@ -222,53 +291,56 @@ def kr_points(view: View, objective: Objective, kr: KeyResult, kpi: Kpi | None) 
 # --- pages ----------------------------------------------------------------------------------
 
 
-def page(url: str, title: str, template: str, view: View, **context: object) -> Page:
+def page(
+    url: str, title: str, template: str, view: View, searchable: bool = True, **context: object
+) -> Page:
     """Render ``template`` for the page at ``url`` (``root`` climbs back to the site root)."""
     root = "../" * url.count("/")
     html = render(template, view=view, root=root, title=title, **context)
-    return Page(url, safe_title(title), html)
+    return Page(url, safe_title(title), html, searchable)
 
 
 def home_page(view: View) -> Page:
     goals, card = view.goals, view.card
     tops = [o for o in goals.objectives if o.parent is None and view.counted(o)]
+    top_units = {u.id for u in view.sub_units.get(None, [])}
+    shown = sorted(view.public(tops), key=lambda o: (o.owner not in top_units, o.title))
     kpis = view.public(goals.kpis)
     worst = sorted(
         (k for k in kpis if view.kpi_state(k).health in ("red", "amber")),
         key=lambda k: (view.kpi_state(k).health != "red", k.title),
     )
-    health = {h: sum(1 for k in kpis if view.kpi_state(k).health == h) for h in HEALTHS}
+    health = {h: sum(1 for k in kpis if view.kpi_state(k).health == h) for h in HEALTH_WORDS}
+    units = [u for top in view.sub_units.get(None, []) for u in (top, *view.sub_units[top.id])]
     return page(
         "", goals.org.name, "home.html", view,
-        period=card.current_period, tops=tops, kpis=kpis, worst_kpis=worst[:ATTENTION_KPIS],
-        health_counts=health, top_units=view.sub_units.get(None, []),
-    )
-
-
-HEALTHS = ("green", "amber", "red", None)
+        period=card.current_period, tops=shown[:HOME_OBJECTIVES],
+        more_tops=max(len(shown) - HOME_OBJECTIVES, 0), private_tops=view.private(tops),
+        worst_kpis=worst[:HOME_KPIS], kpi_count=len(kpis), health_counts=health, units=units,
+    )  # fmt: skip
 
 
 def unit_pages(view: View) -> Iterator[Page]:
     for unit in view.goals.org.units:
         objectives = view.owned.get(unit.id, [])
-        current = [o for o in objectives if view.counted(o)]
-        other = [o for o in objectives if not view.counted(o)]
+        kpis = view.unit_kpis.get(unit.id, [])
         yield page(
             unit_url(unit.id), unit.name, "unit.html", view,
             unit=unit, chain=list(reversed(view.goals.org.unit_chain(unit.id)[1:])),
-            current=current, other=other, kpis=view.unit_kpis.get(unit.id, []),
-            subs=view.sub_units.get(unit.id, []),
-        )
+            current=[o for o in objectives if view.counted(o)],
+            other=[o for o in objectives if not view.counted(o)],
+            kpis=kpis, public_kpis=view.public(kpis), subs=view.sub_units.get(unit.id, []),
+        )  # fmt: skip
 
 
 def objective_pages(view: View) -> Iterator[Page]:
     for objective in view.public(view.goals.objectives):
-        krs = [view.kr_view(objective, kr, chart=True) for kr in objective.key_results]
         yield page(
             objective_url(objective.id), objective.title, "objective.html", view,
-            objective=objective, krs=krs, chain=view.chain(objective),
-            aligned=view.aligned_direct(objective),
-        )
+            objective=objective, krs=view.key_results(objective, charts=True),
+            chain=view.chain(objective), aligned=view.aligned_direct(objective),
+            body=view.body(objective),
+        )  # fmt: skip
 
 
 def kpi_pages(view: View) -> Iterator[Page]:
@@ -277,7 +349,8 @@ def kpi_pages(view: View) -> Iterator[Page]:
         yield page(
             kpi_url(kpi.id), kpi.title, "kpi.html", view,
             kpi=kpi, state=view.kpi_state(kpi), chart=view.kpi_chart(kpi), users=users,
-        )
+            body=view.body(kpi),
+        )  # fmt: skip
 
 
 def attention_items(view: View) -> list[tuple[Objective, list[KrView]]]:
@@ -301,12 +374,15 @@ def attention_items(view: View) -> list[tuple[Objective, list[KrView]]]:
 
 def index_pages(view: View) -> Iterator[Page]:
     goals = view.goals
-    yield page("attention/", "Attention", "attention.html", view, items=attention_items(view))
+    items = attention_items(view)
+    yield page("attention/", "Attention", "attention.html", view, False, items=items)
     tops = [o for o in goals.objectives if view.counted(o) and not _counted_parent(view, o)]
-    yield page("alignment/", "Alignment", "alignment.html", view, tops=tops)
-    yield page("units/", "All units", "units.html", view, tops=view.sub_units.get(None, []))
+    yield page("alignment/", "Alignment", "alignment.html", view, False, tops=tops)
+    units = view.sub_units.get(None, [])
+    yield page("units/", "All units", "units.html", view, False, tops=units)
     kpis = sorted(view.public(goals.kpis), key=lambda k: (view.unit(k.owner).name, k.title))
-    yield page("kpis/", "KPIs", "kpis.html", view, kpis=kpis, private=view.private(goals.kpis))
+    private = view.private(goals.kpis)
+    yield page("kpis/", "KPIs", "kpis.html", view, False, kpis=kpis, private=private)
 
 
 def _counted_parent(view: View, objective: Objective) -> bool:
@@ -327,7 +403,12 @@ def unit_levels(view: View) -> list[list[Unit]]:
 
 
 def navigation(view: View, budget: int = NAV_UNIT_BUDGET) -> tuple[NavItem, ...]:
-    """Home, Attention, Alignment, the top levels of the unit tree, KPIs: bounded in size."""
+    """Home, Attention, Alignment, the top levels of the unit tree, KPIs: bounded in size.
+
+    Objectives are never in the navigation (MkDocs renders the whole nav into every page, so
+    a nav that grows with the site makes the build quadratic); units are, level by level, as
+    long as the whole level fits the budget.
+    """
     depth, total = 0, 0
     for level in unit_levels(view):
         if depth and total + len(level) > budget:
@@ -351,10 +432,12 @@ def navigation(view: View, budget: int = NAV_UNIT_BUDGET) -> tuple[NavItem, ...]
 
 
 def site_files(view: View) -> dict[str, bytes]:
+    """Badges of the public objectives, every chart made for the pages, and the JSON API."""
     files = {
         f"badges/{o.id}.svg": badge_svg(view.score(o).score, view.score(o).status).encode()
         for o in view.public(view.goals.objectives)
     }
+    files.update(view.charts)
     data = export_data(view.goals, view.card)
     files["api/okrs.json"] = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
     return files

@@ -1,0 +1,125 @@
+"""Benchmark: a cold ``okrsite build`` against a plain ``mkdocs build`` of as many pages.
+
+Generates the synthetic organisation (500 units by default, and 2,000 units for the linearity
+check), then times, each in a fresh process and each the best of ``--repeat`` runs:
+
+* ``okrsite build`` (process start, reading, validation, scoring, rendering, writing the
+  staging project, MkDocs with mkdocs-material, and the atomic swap of the site);
+* ``mkdocs build`` of a hand-written project with the same number of Markdown pages, simple
+  content (a heading, a paragraph with a link, a list), the same theme settings as okrsite's
+  derived ``mkdocs.yml`` and a bounded nav of the same size.
+
+Prints the figures and the ratios; exits 1 when a target is missed. Run:
+``python benchmarks/build.py [--units 500] [--big 2000] [--repeat 3] [--keep DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+from generate import generate
+
+AS_OF = "2026-11-20"
+TARGET_OVERHEAD = 1.3
+TARGET_LINEAR = 4.4
+
+
+def best_of(command: list[str], repeat: int, cwd: Path) -> float:
+    """The fastest of ``repeat`` cold runs of ``command`` (it must succeed)."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, cwd=cwd, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def okrsite_build() -> list[str]:
+    return [sys.executable, "-m", "okrsite", "build", "--as-of", AS_OF]
+
+
+def nav_size(nav: list[Any]) -> int:
+    """How many entries (pages and sections) a MkDocs nav has."""
+    total = 0
+    for entry in nav:
+        total += 1
+        value = next(iter(entry.values())) if isinstance(entry, dict) else entry
+        if isinstance(value, list):
+            total += nav_size(value)
+    return total
+
+
+def plain_project(root: Path, pages: int, nav_entries: int, theme: dict[str, Any]) -> None:
+    """A hand-written MkDocs project: ``pages`` simple pages, a flat nav of ``nav_entries``."""
+    docs = root / "docs"
+    for i in range(pages):
+        folder = docs / f"section-{i // 100:03d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"page-{i:05d}.md").write_text(
+            f"# Page {i}\n\nSome text about page {i}, with a [link](../index.md).\n\n"
+            "## Details\n\n- one\n- two\n- three\n"
+        )
+    (docs / "index.md").write_text("# Home\n\nWelcome.\n")
+    step = max(pages // max(nav_entries - 1, 1), 1)
+    picked = [f"section-{i // 100:03d}/page-{i:05d}.md" for i in range(0, pages, step)]
+    nav = ["index.md", *picked[: nav_entries - 1]]
+    config = {
+        "site_name": "Plain",
+        "theme": theme,
+        "nav": nav,
+        "validation": {"nav": {"omitted_files": "ignore"}},
+    }
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+
+
+def measure(units: int, root: Path, repeat: int) -> tuple[int, float, float]:
+    """Generate, build with okrsite, build the matching plain project: (pages, okrsite, plain)."""
+    generate(units, root / "goals")
+    okrsite = best_of(okrsite_build(), repeat, root)
+    derived = yaml.load((root / ".okrsite" / "mkdocs.yml").read_text(), Loader=yaml.SafeLoader)
+    pages = sum(1 for _ in (root / ".okrsite" / "docs").rglob("*.md"))
+    theme = {k: v for k, v in derived["theme"].items() if k != "custom_dir"}
+    plain_root = root / "plain"
+    plain_project(plain_root, pages, nav_size(derived["nav"]), theme)
+    plain = best_of([sys.executable, "-m", "mkdocs", "build", "-q"], repeat, plain_root)
+    return pages, okrsite, plain
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--units", type=int, default=500)
+    parser.add_argument("--big", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="build here and keep the folders")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        base = args.keep or Path(tmp)
+        small, big = base / f"org-{args.units}", base / f"org-{args.big}"
+        small.mkdir(parents=True, exist_ok=True)
+        big.mkdir(parents=True, exist_ok=True)
+        pages, build_small, plain_small = measure(args.units, small, args.repeat)
+        big_pages, build_big, plain_big = measure(args.big, big, max(args.repeat - 1, 1))
+
+    overhead = build_small / plain_small
+    linear = build_big / build_small
+    print(f"{args.units} units, {pages} pages:")
+    print(f"  plain mkdocs build (cold)   {plain_small:6.2f} s")
+    print(f"  okrsite build (cold)        {build_small:6.2f} s")
+    print(f"  ratio                       {overhead:6.2f}x  (target <= {TARGET_OVERHEAD}x)")
+    print(f"{args.big} units, {big_pages} pages:")
+    print(f"  plain mkdocs build (cold)   {plain_big:6.2f} s")
+    print(f"  okrsite build (cold)        {build_big:6.2f} s")
+    print(f"  ratio to {args.units} units         {linear:6.2f}x  (target <= {TARGET_LINEAR}x)")
+    return 0 if overhead <= TARGET_OVERHEAD and linear <= TARGET_LINEAR else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

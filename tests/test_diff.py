@@ -1,0 +1,206 @@
+"""``okrsite diff`` across commits of a real temporary repository: the JSON and the Markdown
+against golden files, private objectives kept private, and BASE or HEAD with errors."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from okrsite.cli import cli
+
+from .conftest import FIXTURES
+from .test_git import GitRepo
+
+GOLDEN = FIXTURES / "workflow"
+AS_OF = "2026-11-20"
+
+DOCS = """---
+kind: objective
+id: write-docs
+title: Write the platform docs
+owner: platform
+period: 2026-Q4
+parent: ship-sso
+key_results:
+  - title: Publish the API reference
+    type: milestone
+    done: false
+---
+"""
+EMEA = """---
+kind: objective
+id: open-emea
+title: Open EMEA <b>now</b> | fast
+owner: sales
+period: 2026-Q4
+parent: win-mid-market#deals
+key_results:
+  - id: first-deal
+    title: Close the first EMEA deal
+    type: milestone
+    done: true
+---
+"""
+PIPELINE = """  - id: pipeline
+    title: Build a 3x pipeline
+    type: score
+    score: 0.5
+"""
+
+
+def run(repo: GitRepo, *args: str) -> tuple[int, str]:
+    cwd = os.getcwd()
+    os.chdir(repo.root)
+    try:
+        result = CliRunner().invoke(cli, ["diff", *args])
+    finally:
+        os.chdir(cwd)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def changed(tmp_path: Path) -> GitRepo:
+    return make_changed(tmp_path / "repo")
+
+
+def make_changed(root: Path) -> GitRepo:
+    """BASE (tag ``base``): the fixture and a docs objective; HEAD (tag ``head``): one of each
+    kind of change."""
+    repo = GitRepo(root)
+    repo.write("platform/docs.md", DOCS)
+    repo.commit("2026-10-05")
+    repo.git("tag", "base")
+    (repo.goals / "platform" / "docs.md").unlink()  # removed
+    repo.write("sales/emea.md", EMEA)  # added
+    repo.edit("sales/win.md", "parent: grow\n", "parent: grow#quality\n")  # re-aligned
+    repo.edit("sales/win.md", "    done: false\n", "    done: false\n" + PIPELINE)  # KR added
+    repo.edit("eng/ship.md", "target: 200", "target: 250")  # a moved goalpost
+    repo.edit("eng/ship.md", "  - id: sso\n    title: SSO for every plan\n    type: milestone\n"
+              "    done: true\n", "")  # KR removed
+    repo.edit("acme/grow.md", "title: Grow revenue profitably", "title: Grow revenue, fast")
+    repo.edit("eng/hire.md", "score: 0.5", "score: 0.8")  # a private objective
+    repo.edit("kpis/nps.md", "value: 41}", "value: 41}\n  - {date: 2026-11-15, value: 47}")
+    repo.commit("2026-11-02")
+    repo.git("tag", "head")
+    return repo
+
+
+def test_the_json_lists_every_change(changed: GitRepo) -> None:
+    code, output = run(changed, "base", "head", "--as-of", AS_OF, "--format", "json")
+    assert code == 0
+    data = json.loads(output)
+    for side in ("base", "head"):
+        assert data[side]["sha"] == changed.git("rev-parse", side)
+        data[side]["sha"] = data[side]["short"] = "<sha>"
+    expected = json.loads((GOLDEN / "diff.json").read_text())
+    assert json.dumps(data, indent=2).splitlines() == json.dumps(expected, indent=2).splitlines()
+
+
+def test_the_markdown_is_a_compact_table_and_details(changed: GitRepo) -> None:
+    code, output = run(changed, "base", "head", "--as-of", AS_OF)
+    assert code == 0
+    short = {side: changed.git("rev-parse", "--short", side) for side in ("base", "head")}
+    output = output.replace(short["base"], "<base>").replace(short["head"], "<head>")
+    assert output.splitlines() == (GOLDEN / "diff.md").read_text().splitlines()
+
+
+def test_head_defaults_to_the_working_tree(changed: GitRepo) -> None:
+    changed.git("checkout", "--quiet", "base")
+    changed.edit("sales/win.md", "current: 4", "current: 5")
+    code, output = run(changed, "HEAD", "--as-of", AS_OF, "--format", "json")
+    assert code == 0
+    data = json.loads(output)
+    assert data["head"] == {"rev": None, "sha": None, "short": None}
+    assert [(c["id"], c["score"]) for c in data["objectives"]] == [
+        ("win-mid-market", {"before": 0.2, "after": 0.25}),
+        ("grow", {"before": 0.3759, "after": 0.3926}),
+    ]
+    code, output = run(changed, "HEAD", "--as-of", AS_OF)
+    assert "### OKR changes: HEAD (" in output and "→ the working tree" in output
+
+
+def test_private_objectives_never_show_their_titles_or_ids(changed: GitRepo) -> None:
+    changed.edit("eng/hire.md", "parent: grow#quality", "parent: ship-sso")
+    changed.edit("eng/hire.md", "title: Shortlist three candidates", "title: Shortlist five")
+    changed.write("eng/secret.md", EMEA.replace("open-emea", "secret-plan")
+                  .replace("Open EMEA", "Secret plan").replace("period:", "visibility: private\n"
+                                                               "period:"))
+    changed.write("eng/child.md", DOCS.replace("write-docs", "child-of-secret")
+                  .replace("parent: ship-sso", "parent: hire-cto-office"))
+    for fmt in ("json", "markdown"):
+        code, output = run(changed, "base", "--as-of", AS_OF, "--format", fmt)
+        assert code == 0
+        for secret in ("hire-cto-office", "Quietly replace", "shortlist", "Shortlist",
+                       "secret-plan", "Secret plan", "first-deal"):
+            assert secret not in output, (fmt, secret)
+        assert "private objective" in output
+
+
+def test_head_with_errors_prints_them_and_exits_1(changed: GitRepo) -> None:
+    changed.edit("sales/win.md", "owner: sales", "owner: nobody")
+    code, output = run(changed, "base", "--as-of", AS_OF)
+    assert code == 1
+    lines = output.splitlines()
+    assert lines[0].startswith("goals/sales/win.md:5: owner: unknown unit 'nobody'")
+    assert lines[1:] == ["Error: 1 error in the goal files"]
+
+
+def test_base_with_errors_compares_what_it_can(changed: GitRepo) -> None:
+    changed.git("checkout", "--quiet", "base")
+    changed.edit("sales/win.md", "target: 10", "targte: 10")
+    changed.commit("2026-10-06")
+    changed.git("tag", "broken")
+    changed.git("checkout", "--quiet", "head")
+    code, output = run(changed, "broken", "head", "--as-of", AS_OF, "--format", "json")
+    assert code == 0
+    data = json.loads(output)
+    assert [p["file"] for p in data["base_problems"]] == ["goals/sales/win.md"] * 2
+    assert data["base_left_out"] == ["goals/sales/win.md"]
+    assert [a["id"] for a in data["added"]] == ["open-emea", "win-mid-market"]
+    code, output = run(changed, "broken", "head", "--as-of", AS_OF)
+    assert "> broken (" in output
+    assert "has 2 error(s) in its goal files; 1 file(s) left out of the comparison." in output
+
+
+def test_a_base_without_goals_counts_everything_as_added(changed: GitRepo) -> None:
+    changed.git("checkout", "--quiet", "--orphan", "empty")
+    changed.git("rm", "-r", "--quiet", "--cached", "goals")
+    changed.git("commit", "--quiet", "--allow-empty", "-m", "empty", day="2026-10-01")
+    code, output = run(changed, "empty", "head", "--as-of", AS_OF, "--format", "json")
+    assert code == 0
+    assert len(json.loads(output)["added"]) == 6
+
+
+def test_unknown_revisions_are_errors(changed: GitRepo) -> None:
+    code, output = run(changed, "nope")
+    assert (code, output) == (1, "Error: unknown revision 'nope'\n")
+
+
+def test_nothing_changed(changed: GitRepo) -> None:
+    code, output = run(changed, "head", "head", "--as-of", AS_OF)
+    assert code == 0
+    assert output.splitlines()[-1] == "No changes to objectives, key results, KPIs or scores."
+
+
+def test_a_new_id_in_the_same_file_is_a_rename(changed: GitRepo) -> None:
+    changed.edit("sales/win.md", "id: win-mid-market", "id: win-midmarket")
+    changed.edit("sales/emea.md", "parent: win-mid-market#deals", "parent: win-midmarket#deals")
+    code, output = run(changed, "head", "--as-of", AS_OF, "--format", "json")
+    assert code == 0
+    data = json.loads(output)
+    assert (data["added"], data["removed"]) == ([], [])
+    assert data["renamed"] == [{
+        "kind": "objective",
+        "id": {"before": "win-mid-market", "after": "win-midmarket"},
+        "title": {"before": "Win the mid-market", "after": "Win the mid-market"},
+    }]
+    assert data["realigned"] == [{
+        "kind": "objective", "id": "open-emea", "title": "Open EMEA <b>now</b> | fast",
+        "parent": {"before": "win-mid-market#deals", "after": "win-midmarket#deals"},
+        "owner": None,
+    }]

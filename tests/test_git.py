@@ -1,0 +1,276 @@
+"""okrsite.git in real temporary repositories: trees read from git objects, and freshness
+(the last commit that changed each key result) from commit dates."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from okrsite import git
+from okrsite.errors import GitError
+from okrsite.load import read_goals_dir
+from okrsite.pipeline import read_goals
+from okrsite.score import score_goals
+
+from .conftest import FIXTURES
+
+WORKFLOW_GOALS = FIXTURES / "workflow" / "goals"
+AS_OF = date(2026, 11, 20)
+
+
+class GitRepo:
+    """A throw-away repository holding a copy of the workflow fixture in ``goals/``."""
+
+    def __init__(self, root: Path, goals: Path | None = WORKFLOW_GOALS) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+        self.git("init", "--quiet", "--initial-branch=main")
+        self.git("config", "user.name", "Test")
+        self.git("config", "user.email", "test@example.com")
+        self.git("config", "commit.gpgsign", "false")
+        if goals is not None:
+            shutil.copytree(goals, root / "goals")
+
+    @property
+    def goals(self) -> Path:
+        return self.root / "goals"
+
+    def git(self, *args: str, day: str | None = None) -> str:
+        env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1"}
+        if day is not None:
+            env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"{day}T12:00:00+00:00"
+        done = subprocess.run(["git", *args], cwd=self.root, env=env, check=True,
+                              capture_output=True, text=True)
+        return done.stdout.strip()
+
+    def commit(self, day: str, message: str = "change") -> str:
+        """Commit everything, dated ``day``; return the commit's sha."""
+        self.git("add", "--all")
+        self.git("commit", "--quiet", "--allow-empty", "-m", message, day=day)
+        return self.git("rev-parse", "HEAD")
+
+    def edit(self, rel: str, old: str, new: str) -> None:
+        path = self.goals / rel
+        text = path.read_text()
+        assert old in text, f"{old!r} not in {rel}"
+        path.write_text(text.replace(old, new, 1))
+
+    def write(self, rel: str, text: str) -> None:
+        path = self.goals / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    return GitRepo(tmp_path / "repo")
+
+
+def dates(history: git.History) -> dict[str, str]:
+    return {f"{o}#{k}": c.date.isoformat() for (o, k), c in sorted(history.key_results.items())}
+
+
+# --- reading a revision -------------------------------------------------------------------
+
+
+def test_a_revision_reads_like_the_folder_on_disk(repo: GitRepo) -> None:
+    repo.write("_draft.md", "not a goal")
+    repo.write(".hidden/x.md", "not a goal")
+    repo.write("sales/notes.txt", "not a goal")
+    first = repo.commit("2026-10-05")
+    repo.edit("sales/win.md", "current: 4", "current: 6")
+    repo.commit("2026-11-02")
+    handle = git.repo_at(repo.goals)
+    sources = git.read_side(handle, git.resolve(handle, first), "goals")
+    assert sources is not None
+    repo.git("checkout", "--quiet", first)
+    assert sources == read_goals_dir(repo.goals, "goals")
+    assert [s.rel for s in sources] == [
+        "org.yml", "acme/grow.md", "eng/hire.md", "eng/ship.md", "kpis/nps.md", "sales/win.md"
+    ]
+
+
+def test_the_working_tree_when_no_revision_is_given(repo: GitRepo) -> None:
+    repo.commit("2026-10-05")
+    repo.edit("sales/win.md", "current: 4", "current: 6")
+    handle = git.repo_at(repo.root)
+    assert git.read_side(handle, None, "goals") == read_goals_dir(repo.goals, "goals")
+
+
+def test_unknown_revisions_and_missing_folders(repo: GitRepo) -> None:
+    repo.commit("2026-10-05")
+    handle = git.repo_at(repo.root)
+    with pytest.raises(GitError, match="unknown revision 'nope'"):
+        git.resolve(handle, "nope")
+    assert git.read_side(handle, git.resolve(handle, "HEAD"), "elsewhere") is None
+    assert git.find_repo(repo.root.parent) is None
+
+
+def test_a_revision_may_not_start_like_an_option(repo: GitRepo) -> None:
+    repo.commit("2026-10-05")
+    with pytest.raises(GitError, match="unknown revision"):
+        git.resolve(git.repo_at(repo.root), "--output=/tmp/x")
+
+
+# --- freshness ----------------------------------------------------------------------------
+
+
+def test_the_last_commit_that_changed_each_key_result(repo: GitRepo) -> None:
+    first = repo.commit("2026-10-05", "the quarter's goals")
+    repo.edit("sales/win.md", "current: 4", "current: 6")  # a check-in on deals
+    checkin = repo.commit("2026-11-02")
+    repo.edit("eng/ship.md", "target: 200", "target: 250")  # a moved goalpost
+    moved = repo.commit("2026-11-10")
+    (repo.goals / "team").mkdir()
+    repo.git("mv", "goals/eng/hire.md", "goals/team/hire.md")  # a move is not a change
+    repo.commit("2026-11-12")
+    repo.edit("acme/grow.md", "Why growth matters.", "Why growth matters a lot.")  # uncommitted
+    goals = read_goals(repo.goals)
+    history = git.history(repo.goals, goals)
+    assert dates(history) == {
+        "grow#arr": "2026-10-05",
+        "grow#quality": "2026-10-05",
+        "hire-cto-office#shortlist": "2026-10-05",
+        "ship-sso#latency": "2026-11-10",
+        "ship-sso#sso": "2026-10-05",
+        "win-mid-market#deals": "2026-11-02",
+        "win-mid-market#partners": "2026-10-05",
+    }
+    assert history.key_results[("win-mid-market", "deals")].sha == checkin
+    assert {k: c.sha for k, c in history.objectives.items()} == {
+        "win-mid-market": checkin, "ship-sso": moved, "hire-cto-office": first,
+    }  # grow's last change is not committed yet
+    assert {k: c.sha for k, c in history.kpis.items()} == {"nps": first}
+    assert {k: (c.date, c.short) for k, c in history.target_moved.items()} == {
+        ("ship-sso", "latency"): (date(2026, 11, 10), moved[:7]),
+    }
+
+
+def test_git_dates_make_key_results_fresh(repo: GitRepo) -> None:
+    repo.commit("2026-10-05")
+    repo.edit("eng/ship.md", "current: 300", "current: 280")
+    repo.commit("2026-11-15")
+    goals = read_goals(repo.goals)
+    without = score_goals(goals, AS_OF).objectives["ship-sso"].key_results["latency"]
+    history = git.history(repo.goals, goals)
+    with_git = score_goals(goals, AS_OF, history.dates).objectives["ship-sso"].key_results
+    assert (without.last_update, without.stale) == (None, True)
+    assert (with_git["latency"].last_update, with_git["latency"].stale) == (date(2026, 11, 15),
+                                                                           False)
+    assert with_git["sso"].last_update == date(2026, 10, 5)
+
+
+KRS = """---
+kind: objective
+id: three
+title: Three key results
+owner: sales
+period: 2026-Q4
+key_results:
+  - id: a
+    title: A
+    start: 0
+    target: 10
+    current: 1
+    confidence: 0.5
+  - id: b
+    title: B
+    start: 0
+    target: 10
+    current: 2
+  - id: c
+    title: C
+    type: milestone
+    done: false
+parent: grow
+---
+Body.
+"""
+
+
+@pytest.mark.parametrize(
+    ("edit", "changed"),
+    [
+        (("    confidence: 0.5\n", ""), {"a"}),  # a trailing line of a deleted
+        (("    current: 2\n", "    current: 3\n"), {"b"}),
+        (("    done: false\n", "    done: true\n"), {"c"}),
+        (("parent: grow\n", ""), set()),  # a field after the key results
+        (("Body.\n", "More body.\n"), set()),
+        (("    done: false\n", "    done: false\n  - id: d\n    title: D\n    type: milestone\n"
+          "    done: false\n"), {"d"}),  # a key result added at the end
+        (("  - id: b\n    title: B\n    start: 0\n    target: 10\n    current: 2\n", ""),
+         set()),  # a key result removed
+        (("title: Three key results", "title: Three key results, renamed"), set()),
+        (("    start: 0\n    target: 10\n    current: 1\n", "    start: 0\n    target: 12\n"
+          "    current: 1\n"), {"a"}),
+    ],
+)
+def test_a_hunk_counts_for_the_key_results_whose_lines_it_changes(
+    repo: GitRepo, edit: tuple[str, str], changed: set[str]
+) -> None:
+    repo.write("sales/three.md", KRS)
+    repo.commit("2026-10-05")
+    repo.edit("sales/three.md", *edit)
+    repo.commit("2026-11-02")
+    history = git.history(repo.goals, read_goals(repo.goals))
+    late = {kr for (o, kr), c in history.key_results.items()
+            if o == "three" and c.date == date(2026, 11, 2)}
+    assert late == changed
+    assert history.objectives["three"].date == date(2026, 11, 2)
+
+
+def test_moved_goalposts_only_after_the_period_began(repo: GitRepo) -> None:
+    repo.commit("2026-09-01")
+    repo.edit("eng/ship.md", "target: 200", "target: 150")  # before 2026-Q4 began: planning
+    repo.edit("acme/grow.md", "start: 10", "start: 11")  # the yearly objective: moved
+    repo.commit("2026-09-20")
+    repo.edit("eng/ship.md", "    target: 150\n", "    target: 150  # stretch\n")  # same value
+    repo.edit("sales/win.md", "current: 4", "current: 5")
+    repo.commit("2026-10-20")
+    history = git.history(repo.goals, read_goals(repo.goals))
+    assert {k: c.date.isoformat() for k, c in history.target_moved.items()} == {
+        ("grow", "arr"): "2026-09-20",
+    }
+    assert history.key_results[("ship-sso", "latency")].date == date(2026, 10, 20)
+
+
+def test_a_merge_counts_on_the_day_it_lands(repo: GitRepo) -> None:
+    repo.commit("2026-10-05")
+    repo.git("checkout", "--quiet", "-b", "check-in")
+    repo.edit("sales/win.md", "current: 4", "current: 7")
+    repo.commit("2026-10-06")
+    repo.git("checkout", "--quiet", "main")
+    repo.edit("eng/ship.md", "current: 300", "current: 290")
+    repo.commit("2026-10-08")
+    repo.git("merge", "--quiet", "--no-ff", "-m", "merge", "check-in", day="2026-10-09")
+    history = git.history(repo.goals, read_goals(repo.goals))
+    assert history.key_results[("win-mid-market", "deals")].date == date(2026, 10, 9)
+    assert history.key_results[("ship-sso", "latency")].date == date(2026, 10, 8)
+    assert history.key_results[("ship-sso", "sso")].date == date(2026, 10, 5)
+
+
+def test_a_shallow_clone_knows_only_what_it_has(repo: GitRepo, tmp_path: Path) -> None:
+    repo.commit("2026-10-05")
+    repo.edit("sales/win.md", "current: 4", "current: 7")
+    repo.commit("2026-11-02")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", "--depth", "1", f"file://{repo.root}",
+                    str(clone)], check=True)
+    history = git.history(clone / "goals", read_goals(clone / "goals"))
+    assert history.key_results == {}  # the boundary commit "adds" everything: not a change
+
+
+def test_outside_a_repository_there_is_no_history(tmp_path: Path) -> None:
+    goals = tmp_path / "goals"
+    shutil.copytree(WORKFLOW_GOALS, goals)
+    assert git.history(goals, read_goals(goals)) == git.History()
+
+
+def test_a_repository_without_commits_has_no_history(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "fresh")
+    assert git.history(repo.goals, read_goals(repo.goals)) == git.History()

@@ -1,0 +1,192 @@
+"""``okrsite init``, ``carry-over`` and ``codeowners``, and the pre-commit hook we ship."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from okrsite.cli import cli
+from okrsite.workflow import carried_id, init_files, quarter
+
+from .conftest import REPO
+from .test_git import WORKFLOW_GOALS
+
+GOLDEN = WORKFLOW_GOALS.parent
+
+
+def run(cwd: Path, *args: str) -> tuple[int, str]:
+    before = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(cli, [str(a) for a in args])
+    finally:
+        os.chdir(before)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def goals(tmp_path: Path) -> Path:
+    shutil.copytree(WORKFLOW_GOALS, tmp_path / "goals")
+    return tmp_path / "goals"
+
+
+# --- init -------------------------------------------------------------------------------------
+
+INIT_FILES = [
+    ".github/workflows/okrs.yml", ".gitignore", ".gitlab-ci.yml",
+    ".okrsite-schemas/kpi.schema.json", ".okrsite-schemas/objective.schema.json",
+    ".okrsite-schemas/org.schema.json", ".pre-commit-config.yaml", ".vscode/settings.json",
+    "CODEOWNERS", "goals/company/nps.md", "goals/org.yml",
+    "goals/product/customers-recommend-us.md", "mkdocs.yml",
+]
+
+
+@pytest.mark.slow
+def test_init_then_check_and_build_pass(tmp_path: Path) -> None:
+    code, output = run(tmp_path, "init", "new")
+    assert code == 0
+    new = tmp_path / "new"
+    assert sorted(p.relative_to(new).as_posix() for p in new.rglob("*")
+                  if p.is_file() and ".git/" not in p.as_posix()) == INIT_FILES
+    assert output.splitlines()[-2:] == [
+        "initialised a git repository in new",
+        "Next: okrsite check, then okrsite build (or okrsite serve).",
+    ]
+    assert (new / ".git").is_dir()
+    assert run(new, "check") == (0, "goals: 1 objectives, 3 key results, 1 KPIs: no errors\n")
+    assert run(new, "build") == (0, "Site built in site\n")
+    assert (new / "site" / "objectives" / "customers-recommend-us" / "index.html").is_file()
+    assert run(new, "codeowners", "--check") == (0, "CODEOWNERS is up to date\n")
+    assert (new / ".gitignore").read_text().splitlines()[-2:] == ["site/", ".okrsite/"]
+
+
+def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "mkdocs.yml").write_text("site_name: Mine\n")
+    (tmp_path / "goals").mkdir()
+    (tmp_path / "goals" / "org.yml").write_text("organization: Mine\n")
+    code, output = run(tmp_path, "init")
+    assert (code, output) == (1, "Error: refusing to overwrite existing files: goals/org.yml, "
+                                 "mkdocs.yml\n")
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["goals", "mkdocs.yml", "org.yml"]
+
+
+def test_init_fills_in_the_current_periods() -> None:
+    files = init_files(date(2026, 12, 31))
+    org = files["goals/org.yml"].decode()
+    assert '  - id: "2026"\n    start: 2026-01-01\n    end: 2026-12-31\n' in org
+    assert "  - id: 2026-Q4\n    start: 2026-10-01\n    end: 2026-12-31\n" in org
+    assert "  - id: 2027-Q1\n    start: 2027-01-01\n    end: 2027-03-31\n" in org
+    assert "period: 2026-Q4\n" in files["goals/product/customers-recommend-us.md"].decode()
+    assert quarter(date(2027, 2, 14)) == ("2027-Q1", date(2027, 1, 1), date(2027, 3, 31))
+
+
+def test_the_pre_commit_hook_and_config_are_valid(tmp_path: Path) -> None:
+    manifest = subprocess.run(["pre-commit", "validate-manifest",
+                               str(REPO / ".pre-commit-hooks.yaml")], capture_output=True,
+                              text=True, check=False)
+    assert manifest.returncode == 0, manifest.stdout + manifest.stderr
+    config = tmp_path / ".pre-commit-config.yaml"
+    config.write_bytes(init_files(date(2026, 11, 20))[".pre-commit-config.yaml"])
+    checked = subprocess.run(["pre-commit", "validate-config", str(config)],
+                             capture_output=True, text=True, check=False)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "id: okrsite-check" in config.read_text()
+    hook = (REPO / ".pre-commit-hooks.yaml").read_text()
+    for line in ("- id: okrsite-check", "  entry: okrsite check", "  language: python",
+                 "  pass_filenames: false", "  files: ^goals/"):
+        assert line in hook.splitlines()
+
+
+# --- codeowners -------------------------------------------------------------------------------
+
+
+def test_codeowners_from_the_unit_tree(goals: Path) -> None:
+    (goals / "sales" / "eng-help.md").write_text(
+        (goals / "eng" / "ship.md").read_text().replace("id: ship-sso", "id: eng-help"))
+    (goals / "platform").mkdir()
+    (goals / "platform" / "ci.md").write_text(
+        (goals / "eng" / "ship.md").read_text().replace("id: ship-sso", "id: ci")
+        .replace("owner: eng", "owner: platform"))
+    root = goals.parent
+    assert run(root, "codeowners") == (0, "wrote CODEOWNERS\n")
+    assert (root / "CODEOWNERS").read_text().splitlines() == [
+        "# Generated by `okrsite codeowners` from the units' owners in org.yml: edit them there,",
+        "# then run `okrsite codeowners` again. Later lines win.",
+        "/goals/ @acme/leads",
+        "/goals/org.yml @acme/leads",
+        "/goals/eng/ @acme/eng @bob",
+        "/goals/kpis/ @acme/sales",
+        "/goals/platform/ @acme/eng @bob",  # platform has no owners: engineering's
+        "/goals/sales/ @acme/sales",
+        "/goals/sales/eng-help.md @acme/eng @bob",
+    ]
+    assert run(root, "codeowners") == (0, "CODEOWNERS is up to date\n")
+    (goals / "sales" / "eng-help.md").unlink()
+    assert run(root, "codeowners", "--check") == (
+        1, "Error: CODEOWNERS is out of date: run okrsite codeowners\n")
+
+
+# --- carry-over -------------------------------------------------------------------------------
+
+
+def test_carry_over_writes_the_unfinished_objectives(goals: Path) -> None:
+    (goals / "sales" / "emea.md").write_text(
+        "---\nkind: objective\nid: open-emea\ntitle: Open EMEA\nowner: sales\n"
+        "period: 2026-Q4\nparent: win-mid-market#deals\nkey_results:\n"
+        "  - title: First EMEA deal\n    type: milestone\n    done: false\n---\nBody.\n")
+    code, output = run(goals.parent, "carry-over", "2026-Q4", "2027-Q1", "--as-of", "2026-12-31")
+    assert code == 0
+    assert output.splitlines() == [
+        "wrote goals/eng/hire-cto-office-2027-q1.md  (hire-cto-office at 0.50 -> "
+        "hire-cto-office-2027-q1)",
+        "wrote goals/eng/ship-sso-2027-q1.md  (ship-sso at 0.83 -> ship-sso-2027-q1)",
+        "wrote goals/sales/open-emea-2027-q1.md  (open-emea at 0.00 -> open-emea-2027-q1)",
+        "wrote goals/sales/win-mid-market-2027-q1.md  (win-mid-market at 0.20 -> "
+        "win-mid-market-2027-q1)",
+        "4 objectives carried over from 2026-Q4 to 2027-Q1",
+    ]
+    for name in ("win-mid-market-2027-q1.md", "open-emea-2027-q1.md"):
+        assert (goals / "sales" / name).read_text() == (GOLDEN / "carried" / name).read_text()
+    assert (goals / "eng" / "ship-sso-2027-q1.md").read_text() == (
+        GOLDEN / "carried" / "ship-sso-2027-q1.md").read_text()
+    assert run(goals.parent, "check") == (
+        0, "goals: 9 objectives, 13 key results, 1 KPIs: no errors\n")
+
+
+def test_carry_over_never_overwrites(goals: Path) -> None:
+    assert run(goals.parent, "carry-over", "2026-Q4", "2027-Q1", "--owner", "sales")[0] == 0
+    (goals / "eng" / "ship-sso-2027-q1.md").write_text(
+        (goals / "eng" / "ship.md").read_text().replace("id: ship-sso", "id: mine"))
+    before = sorted(p.name for p in goals.rglob("*.md"))
+    code, output = run(goals.parent, "carry-over", "2026-Q4", "2027-Q1")
+    assert (code, output) == (1, "Error: refusing to overwrite existing files: "
+                                 "goals/eng/ship-sso-2027-q1.md, "
+                                 "goals/sales/win-mid-market-2027-q1.md\n")
+    assert sorted(p.name for p in goals.rglob("*.md")) == before
+
+
+def test_carry_over_by_owner_and_unknown_periods(goals: Path) -> None:
+    code, output = run(goals.parent, "carry-over", "2026-Q4", "2027-Q1", "--owner", "eng")
+    assert code == 0
+    assert output.splitlines()[-1] == "2 objectives carried over from 2026-Q4 to 2027-Q1"
+    assert run(goals.parent, "carry-over", "2026-Q4", "2027-Q9") == (
+        1, "Error: unknown period '2027-Q9': org.yml defines 2026, 2026-Q3, 2026-Q4, 2027-Q1\n")
+
+
+@pytest.mark.parametrize(
+    ("old", "expected"),
+    [
+        ("win", "win-2027-q1"),
+        ("win-2026-q4", "win-2027-q1"),  # carried before: the suffix is replaced
+        ("x" * 63, "x" * 55 + "-2027-q1"),  # ids stay at most 63 characters
+    ],
+)
+def test_carried_ids(old: str, expected: str) -> None:
+    assert carried_id(old, "2026-Q4", "2027-Q1") == expected
