@@ -21,9 +21,11 @@ plain scalar that YAML 1.1 would have read differently is refused with a "quote 
 from __future__ import annotations
 
 import math
+import multiprocessing
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -187,19 +189,53 @@ def load_sources(sources: Iterable[Source], prefix: str = "goals") -> LoadedTree
     goals: list[Document] = []
     problems: list[Problem] = []
     saw_org = False
-    for source in sources:
+    for source, (doc, found) in zip(*parse_all(list(sources)), strict=True):
         if source.rel == ORG_FILE:
             saw_org = True
-            org, found = parse_org(source)
-        else:
-            doc, found = parse_goal(source)
-            if doc is not None:
-                goals.append(doc)
+            org = doc
+        elif doc is not None:
+            goals.append(doc)
         problems.extend(found)
     if not saw_org:
         name = display_name(prefix, ORG_FILE)
         problems.append(Problem(name, 0, "", "missing: a goals folder needs an org.yml"))
     return LoadedTree(org, tuple(goals), tuple(problems))
+
+
+# --- many files: both cores ---------------------------------------------------------------
+
+Parsed = tuple[Document | None, list[Problem]]
+
+PARALLEL_MIN_FILES = 400
+"""Below this, starting a second process costs more than it saves."""
+
+
+def parse_source(source: Source) -> Parsed:
+    return parse_org(source) if source.rel == ORG_FILE else parse_goal(source)
+
+
+def parse_chunk(sources: list[Source]) -> list[Parsed]:
+    return [parse_source(source) for source in sources]
+
+
+def parse_all(sources: list[Source]) -> tuple[list[Source], list[Parsed]]:
+    """Parse every source, in order; large trees are split over two processes.
+
+    Parsing is pure Python per event and the files are independent, so a forked worker takes
+    the second half while this process parses the first.
+    """
+    if len(sources) < PARALLEL_MIN_FILES or (os.cpu_count() or 1) < 2 or not _can_fork():
+        return sources, parse_chunk(sources)
+    half = len(sources) // 2
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        second = pool.submit(parse_chunk, sources[half:])
+        first = parse_chunk(sources[:half])
+        return sources, first + second.result()
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 # --- one file -----------------------------------------------------------------------------
@@ -329,10 +365,11 @@ def resolve_plain(text: str) -> Any:
 class _Frame:
     """A mapping or list being built, with where it sits in the document."""
 
-    __slots__ = ("as_key", "container", "key", "key_line", "path")
+    __slots__ = ("as_key", "container", "is_map", "key", "key_line", "path")
 
     def __init__(self, container: dict | list, path: FieldPath, as_key: bool = False) -> None:
         self.container = container
+        self.is_map = isinstance(container, dict)
         self.path = path
         self.key: str | None = None
         self.key_line = 0
@@ -340,70 +377,72 @@ class _Frame:
         """A list or mapping used as a field name: reported, read, and dropped."""
 
 
-def _path_here(stack: list[_Frame]) -> FieldPath:
-    """The path of the value about to be read: a list's next item or a mapping's current key."""
-    if not stack:
-        return ()
-    top = stack[-1]
-    if isinstance(top.container, list):
-        return (*top.path, len(top.container))
-    if top.key is None or top.key.startswith("\0"):
-        return top.path
-    return (*top.path, top.key)
+class _Stop(Exception):
+    """Stop reading a document: the rest cannot be read safely."""
 
 
-def _events(text: str) -> Iterator[yaml.Event]:
-    loader = _YamlLoader(text)
-    try:
-        while loader.check_event():
-            yield loader.get_event()
-    finally:
-        loader.dispose()
+class _Builder:
+    """Builds plain values and line marks from libyaml's events, one handler per event type."""
 
+    __slots__ = ("documents", "first_line", "lines", "name", "problems", "root", "stack")
 
-def parse_yaml(
-    name: str, text: str, first_line: int
-) -> tuple[Any, dict[FieldPath, int], list[Problem]]:
-    """Build plain values and line marks from YAML text starting at ``first_line`` of a file.
+    def __init__(self, name: str, first_line: int) -> None:
+        self.name = name
+        self.first_line = first_line
+        self.problems: list[Problem] = []
+        self.lines: dict[FieldPath, int] = {(): first_line}
+        self.stack: list[_Frame] = []
+        self.root: list[Any] = []
+        self.documents = 0
 
-    Every problem found is returned; the values are only meaningful when there are none.
-    """
-    problems: list[Problem] = []
-    lines: dict[FieldPath, int] = {(): first_line}
-    stack: list[_Frame] = []
-    root: list[Any] = []
-    documents = 0
+    def report(self, line: int, path: FieldPath, message: str) -> None:
+        self.problems.append(Problem(self.name, line, format_path(path), message))
 
-    def report(line: int, path: FieldPath, message: str) -> None:
-        problems.append(Problem(name, line, format_path(path), message))
-
-    def place(value: Any, line: int) -> FieldPath | None:
-        """Put a value into the open container; return its path (None if it was a key)."""
-        if not stack:
-            root.append(value)
+    def path_here(self) -> FieldPath:
+        """The path of the value about to be read: a list's next item or a mapping's key."""
+        if not self.stack:
             return ()
-        top = stack[-1]
-        if isinstance(top.container, list):
+        top = self.stack[-1]
+        if not top.is_map:
+            return (*top.path, len(top.container))
+        if top.key is None or top.key.startswith("\0"):
+            return top.path
+        return (*top.path, top.key)
+
+    def wants_key(self) -> bool:
+        return bool(self.stack) and self.stack[-1].is_map and self.stack[-1].key is None
+
+    def place(self, value: Any, line: int) -> FieldPath:
+        """Put a value into the open container and mark its line; return its path."""
+        if not self.stack:
+            self.root.append(value)
+            return ()
+        top = self.stack[-1]
+        if not top.is_map:
             path = (*top.path, len(top.container))
             top.container.append(value)
-            lines[path] = line
+            self.lines[path] = line
             return path
         key, top.key = top.key, None
         path = (*top.path, key)
-        if key is not None:
-            top.container[key] = value
-            lines[path] = top.key_line
+        top.container[key] = value
+        self.lines[path] = top.key_line
         return path
 
-    def wants_key() -> bool:
-        return bool(stack) and isinstance(stack[-1].container, dict) and stack[-1].key is None
+    def refuse_anchor_and_tag(self, event: Any, line: int) -> None:
+        if event.anchor:
+            self.report(line, self.path_here(), f"anchors (&{event.anchor}) are not allowed")
+        tag = event.tag
+        if tag is not None and tag != "!":
+            shown = visible(tag.replace("tag:yaml.org,2002:", "!!"))
+            self.report(line, self.path_here(), f"YAML tags such as {shown} are not allowed")
 
-    def take_key(event: yaml.ScalarEvent, line: int) -> None:
-        top = stack[-1]
-        key_path = top.path
+    def take_key(self, event: yaml.ScalarEvent, line: int) -> None:
+        top = self.stack[-1]
         top.key_line = line
         if event.implicit[0] and event.value == "<<":
-            report(line, key_path, "merge keys ('<<') are not allowed: write the fields out")
+            message = "merge keys ('<<') are not allowed: write the fields out"
+            self.report(line, top.path, message)
             top.key = f"\0{line}"
             return
         key: Any = event.value
@@ -413,68 +452,99 @@ def parse_yaml(
             except _ScalarProblem:
                 key = event.value
         if not isinstance(key, str):
-            report(line, key_path, f"field names must be text, not '{event.value}'")
+            self.report(line, top.path, f"field names must be text, not '{event.value}'")
             key = f"\0{line}"
         elif key in top.container:
-            first = lines.get((*top.path, key), line)
+            first = self.lines.get((*top.path, key), line)
             message = f"duplicate key '{visible(key)}' (first given on line {first})"
-            report(line, (*top.path, key), message)
+            self.report(line, (*top.path, key), message)
             key = f"\0{line}"
         top.key = key
 
+    # --- one handler per event type ---
+
+    def on_scalar(self, event: yaml.ScalarEvent, line: int) -> None:
+        if event.anchor or event.tag is not None:
+            self.refuse_anchor_and_tag(event, line)
+        if self.stack and self.stack[-1].is_map and self.stack[-1].key is None:
+            self.take_key(event, line)
+            return
+        value: Any = event.value
+        if not event.style and event.implicit[0] and event.tag is None:
+            try:
+                value = resolve_plain(value)
+            except _ScalarProblem as exc:
+                self.report(line, self.path_here(), str(exc))
+        self.place(value, line)
+
+    def on_start(self, event: yaml.CollectionStartEvent, line: int) -> None:
+        if event.anchor or event.tag is not None:
+            self.refuse_anchor_and_tag(event, line)
+        as_key = self.wants_key()
+        if as_key:
+            message = "field names must be text, not a list or mapping"
+            self.report(line, self.stack[-1].path, message)
+        if len(self.stack) >= MAX_DEPTH:
+            self.report(line, self.path_here(), f"is nested more than {MAX_DEPTH} levels deep")
+            raise _Stop
+        container: dict | list = {} if type(event) is yaml.MappingStartEvent else []
+        path = self.stack[-1].path if as_key else self.place(container, line)
+        self.stack.append(_Frame(container, path, as_key))
+
+    def on_end(self, event: yaml.CollectionEndEvent, line: int) -> None:
+        if self.stack.pop().as_key:
+            self.stack[-1].key = f"\0{line}"
+
+    def on_alias(self, event: yaml.AliasEvent, line: int) -> None:
+        message = f"aliases (*{event.anchor}) are not allowed: write the value out"
+        self.report(line, self.path_here(), message)
+        if self.wants_key():
+            self.stack[-1].key = f"\0{line}"
+        else:
+            self.place(None, line)
+
+    def on_document_start(self, event: yaml.DocumentStartEvent, line: int) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            self.report(line, (), "holds more than one YAML document")
+            raise _Stop
+
+    def ignore(self, event: yaml.Event, line: int) -> None:
+        pass
+
+
+_HANDLERS: dict[type, Any] = {
+    yaml.ScalarEvent: _Builder.on_scalar,
+    yaml.MappingStartEvent: _Builder.on_start,
+    yaml.SequenceStartEvent: _Builder.on_start,
+    yaml.MappingEndEvent: _Builder.on_end,
+    yaml.SequenceEndEvent: _Builder.on_end,
+    yaml.AliasEvent: _Builder.on_alias,
+    yaml.DocumentStartEvent: _Builder.on_document_start,
+    yaml.DocumentEndEvent: _Builder.ignore,
+    yaml.StreamStartEvent: _Builder.ignore,
+    yaml.StreamEndEvent: _Builder.ignore,
+}
+
+
+def parse_yaml(
+    name: str, text: str, first_line: int
+) -> tuple[Any, dict[FieldPath, int], list[Problem]]:
+    """Build plain values and line marks from YAML text starting at ``first_line`` of a file.
+
+    Every problem found is returned; the values are only meaningful when there are none.
+    """
+    builder = _Builder(name, first_line)
+    problems = builder.problems
+    loader = _YamlLoader(text)
     try:
-        for event in _events(text):
-            line = event.start_mark.line + first_line
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    report(line, (), "holds more than one YAML document")
-                    break
-                continue
-            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent)):
-                continue
-            if isinstance(event, yaml.DocumentEndEvent):
-                continue
-            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                if stack.pop().as_key:
-                    stack[-1].key = f"\0{line}"
-                continue
-            if isinstance(event, yaml.AliasEvent):
-                report(line, _path_here(stack), f"aliases (*{event.anchor}) are not allowed: "
-                       "write the value out")
-                if wants_key():
-                    stack[-1].key = f"\0{line}"
-                else:
-                    place(None, line)
-                continue
-            if getattr(event, "anchor", None):
-                report(line, _path_here(stack), f"anchors (&{event.anchor}) are not allowed")
-            tag = getattr(event, "tag", None)
-            if tag is not None and tag != "!":
-                shown = visible(tag.replace("tag:yaml.org,2002:", "!!"))
-                report(line, _path_here(stack), f"YAML tags such as {shown} are not allowed")
-            if isinstance(event, yaml.ScalarEvent):
-                if wants_key():
-                    take_key(event, line)
-                    continue
-                value: Any = event.value
-                if not event.style and event.implicit[0] and tag is None:
-                    try:
-                        value = resolve_plain(event.value)
-                    except _ScalarProblem as exc:
-                        report(line, _path_here(stack), str(exc))
-                place(value, line)
-                continue
-            # A mapping or a list starts.
-            as_key = wants_key()
-            if as_key:
-                report(line, stack[-1].path, "field names must be text, not a list or mapping")
-            if len(stack) >= MAX_DEPTH:
-                report(line, _path_here(stack), f"is nested more than {MAX_DEPTH} levels deep")
-                break
-            container: dict | list = {} if isinstance(event, yaml.MappingStartEvent) else []
-            path = stack[-1].path if as_key else place(container, line)
-            stack.append(_Frame(container, path or (), as_key))
+        get_event = loader.get_event
+        handlers = _HANDLERS
+        while loader.check_event():
+            event = get_event()
+            handlers[type(event)](builder, event, event.start_mark.line + first_line)
+    except _Stop:
+        pass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         # libyaml puts the end of a text without a final line break on a line of its own.
@@ -490,4 +560,7 @@ def parse_yaml(
         problems.append(Problem(name, line, "", f"invalid YAML: {exc.reason}{char}"))
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks for all we know
         problems.append(Problem(name, first_line, "", f"invalid YAML: {exc}"))
-    return (root[0] if root else None), lines, problems
+    finally:
+        loader.dispose()
+    root = builder.root
+    return (root[0] if root else None), builder.lines, problems
