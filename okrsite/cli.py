@@ -228,13 +228,14 @@ def build(
     from . import git, site
 
     config = site.find_config(config_file)
-    git_dates = None if no_git else git.history(goals_dir, read_goals(goals_dir)).dates
+    as_of = as_of or date.today()
+    git_dates = None if no_git else git.history(goals_dir, read_goals(goals_dir), as_of).dates
     target = site.build_site(
         goals_dir=goals_dir,
         config_file=config,
         site_dir=site_dir or site.default_site_dir(config),
         staging_dir=staging_dir,
-        as_of=as_of or date.today(),
+        as_of=as_of,
         engine=engine,
         git_dates=git_dates,
     )

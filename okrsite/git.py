@@ -359,45 +359,67 @@ def touches(span: Span, hunk: Hunk) -> bool:
     return hunk.new_start == span.last and bool(hunk.old) and continues(hunk.old[0], span.indent)
 
 
-def rewritten(span: Span, hunk: Hunk) -> Outcome | None:
-    """A start/target line the hunk replaced: ``moved`` when the value differs, ``added`` when
-    the old side has no such line; same value: the span moves to the old line (``None``)."""
-    if not hunk.old:
-        return "added"
+def old_field_line(span: Span, hunk: Hunk) -> tuple[int, bool] | None:
+    """A start/target line the hunk rewrote: ``(its old line, whether the value changed)``,
+    pairing the n-th such line on each side; ``None`` when the old side has none (added)."""
     name = span.key[0]
     at = span.first - hunk.new_start
     new_field = field_of(hunk.new[at]) if at < len(hunk.new) else None
-    if new_field is None:
-        return "added"
+    if new_field is None or not hunk.old:
+        return None
     rank = sum(1 for line in hunk.new[:at] if (field_of(line) or ("",))[0] == name)
     olds = [(i, f) for i, line in enumerate(hunk.old) if (f := field_of(line)) and f[0] == name]
     if rank >= len(olds):
-        return "added"
+        return None
     index, old_field = olds[rank]
-    if not same_value(old_field[1], new_field[1]):
-        return "moved"
-    span.first = span.last = hunk.old_start + index
-    return None
+    return hunk.old_start + index, not same_value(old_field[1], new_field[1])
+
+
+def covering(hunks: list[Hunk], line: int) -> Hunk | None:
+    return next((hunk for hunk in hunks if hunk.covers(line)), None)
 
 
 def step(span: Span, hunks: list[Hunk]) -> Outcome | None:
-    """Take ``span`` through one file diff, new -> old: what the diff did to it, or ``None``
-    after moving it to its lines in the old file."""
+    """What one file diff did to ``span``: ``changed``, ``moved`` or ``added`` (see
+    :data:`Outcome`); ``None``: nothing that counts."""
     kind = span.key[0]
     if kind in ("objective", "kpi"):
-        if hunks:
-            return "changed"
-    elif kind == "kr":
-        if any(touches(span, hunk) for hunk in hunks):
-            return "changed"
-    else:
-        hunk = next((h for h in hunks if h.covers(span.first)), None)
-        if hunk is not None:
-            return rewritten(span, hunk)
-    shift = sum(h.old_count - h.new_count for h in hunks if h.new_end < span.first)
-    span.first += shift
-    span.last += shift
-    return None
+        return "changed" if hunks else None
+    if kind == "kr":
+        return "changed" if any(touches(span, hunk) for hunk in hunks) else None
+    hunk = covering(hunks, span.first)
+    if hunk is None:
+        return None
+    found = old_field_line(span, hunk)
+    return "added" if found is None else "moved" if found[1] else None
+
+
+def old_line(line: int, hunks: list[Hunk], *, last: bool) -> int:
+    """Where a line of the new file was in the old one. A line the diff rewrote maps to the
+    first (``last``: the last) line it replaced; an inserted line, beside the insertion."""
+    shift = 0
+    for hunk in hunks:
+        if hunk.covers(line):
+            if hunk.old_count:
+                return hunk.old_start + (hunk.old_count - 1 if last else 0)
+            return hunk.old_start + (0 if last else 1)
+        if hunk.new_end < line:
+            shift += hunk.old_count - hunk.new_count
+    return line + shift
+
+
+def carry(span: Span, hunks: list[Hunk]) -> bool:
+    """Move ``span`` to its lines in the old file; ``False`` when none of them existed."""
+    hunk = covering(hunks, span.first) if span.key[0] in ("start", "target") else None
+    if hunk is not None:
+        found = old_field_line(span, hunk)
+        if found is None:
+            return False
+        span.first = span.last = found[0]
+        return True
+    span.first = old_line(span.first, hunks, last=False)
+    span.last = old_line(span.last, hunks, last=True)
+    return span.first <= span.last
 
 
 # --- history: reading git's diffs ------------------------------------------------------------
@@ -510,11 +532,15 @@ class Walk:
 
     files: dict[str, list[Span]]
     """Repository path -> the spans still followed in it (in that commit's line numbers)."""
-    settled: dict[tuple[str, ...], tuple[Outcome, Change | None]] = field(default_factory=dict)
+    until: date | None = None
+    """Commits after this date are followed through but do not count."""
+    settled: dict[tuple[str, ...], tuple[Outcome, Change]] = field(default_factory=dict)
+    """What happened to each span, newest first."""
 
     def commit(self, diffs: list[FileDiff], change: Change | None) -> None:
-        """Take every followed span through one commit's file diffs (``change`` is ``None``
-        for uncommitted edits: they settle spans, with no date)."""
+        """Take every followed span through one commit's file diffs. Uncommitted edits
+        (``change`` is ``None``) and commits after :attr:`until` are followed through only."""
+        counted = change if change and (self.until is None or change.date <= self.until) else None
         renamed: list[tuple[str, list[Span]]] = []
         for diff in diffs:
             path = diff.new if diff.new is not None else diff.old
@@ -524,10 +550,10 @@ class Walk:
             alive = []
             for span in spans:
                 outcome = step(span, diff.hunks)
-                if outcome is None:
+                if outcome is not None and counted is not None:
+                    self.settled[span.key] = (outcome, counted)
+                elif carry(span, diff.hunks):
                     alive.append(span)
-                else:
-                    self.settled.setdefault(span.key, (outcome, change))
             if alive and diff.old is not None:
                 renamed.append((diff.old, alive))
         self.files.update(renamed)
@@ -549,7 +575,7 @@ class Walk:
 
 
 def follow_uncommitted(repo: Repo, walk: Walk, pathspec: str) -> bool:
-    """Settle the spans uncommitted edits touch (``git diff HEAD``); ``False``: no HEAD yet."""
+    """Follow the spans through uncommitted edits (``git diff HEAD``); ``False``: no HEAD."""
     try:
         out = run(["diff", *DIFF_OPTIONS, "HEAD", "--", pathspec], repo.root)
     except GitError:
@@ -583,10 +609,12 @@ def start_spans(goals_dir: Path, goals: Goals, prefix: str) -> dict[str, list[Sp
     return files
 
 
-def history(goals_dir: Path, goals: Goals) -> History:
+def history(goals_dir: Path, goals: Goals, as_of: date | None = None) -> History:
     """Who changed what, when, for the goals read from ``goals_dir`` in the working tree.
 
-    An empty :class:`History` when the folder is not in a git repository (or git is missing).
+    Only commits up to ``as_of`` count (later ones, and uncommitted edits, are followed through
+    to the lines as they were). An empty :class:`History` when the folder is not in a git
+    repository (or git is missing).
     """
     repo = find_repo(goals_dir)
     try:
@@ -596,21 +624,18 @@ def history(goals_dir: Path, goals: Goals) -> History:
     if repo is None or goals_path is None:
         return History()
     prefix = f"{goals_path}/" if goals_path else ""
-    walk = Walk(start_spans(goals_dir, goals, prefix))
+    walk = Walk(start_spans(goals_dir, goals, prefix), as_of)
     if follow_uncommitted(repo, walk, goals_path or "."):
         follow_log(repo, walk, goals_path or ".")
     return collect(walk.settled, goals)
 
 
-def collect(settled: Mapping[tuple[str, ...], tuple[Outcome, Change | None]],
-            goals: Goals) -> History:
+def collect(settled: Mapping[tuple[str, ...], tuple[Outcome, Change]], goals: Goals) -> History:
     """Sort what the walk settled (newest first) into a :class:`History`."""
     key_results: dict[KrKey, Change] = {}
     files: dict[str, dict[str, Change]] = {"objective": {}, "kpi": {}}
     moved: dict[KrKey, Change] = {}
     for key, (outcome, change) in settled.items():
-        if change is None:
-            continue
         if key[0] == "kr":
             key_results[(key[1], key[2])] = change
         elif key[0] in files:

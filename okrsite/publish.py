@@ -101,7 +101,7 @@ def build_snapshot(
     staging_dir: Path, engine: str, use_git: bool
 ) -> None:
     """Score at the snapshot's date and build the site (version switcher on) into ``out_dir``."""
-    dates = git.history(goals_dir, goals).dates if use_git else None
+    dates = git.history(goals_dir, goals, snapshot.as_of).dates if use_git else None
     card = score_goals(goals, snapshot.as_of, dates)
     config_path = site.write_project(goals, card, config_file=config_file,
                                      staging_dir=staging_dir, extra_config=MIKE_CONFIG)

@@ -129,7 +129,8 @@ def test_the_last_commit_that_changed_each_key_result(repo: GitRepo) -> None:
     (repo.goals / "team").mkdir()
     repo.git("mv", "goals/eng/hire.md", "goals/team/hire.md")  # a move is not a change
     repo.commit("2026-11-12")
-    repo.edit("acme/grow.md", "Why growth matters.", "Why growth matters a lot.")  # uncommitted
+    repo.edit("acme/grow.md", "Why growth matters.", "Why it matters.")  # not committed
+    repo.edit("acme/grow.md", "current: 14", "current: 15")  # not committed
     goals = read_goals(repo.goals)
     history = git.history(repo.goals, goals)
     assert dates(history) == {
@@ -143,12 +144,30 @@ def test_the_last_commit_that_changed_each_key_result(repo: GitRepo) -> None:
     }
     assert history.key_results[("win-mid-market", "deals")].sha == checkin
     assert {k: c.sha for k, c in history.objectives.items()} == {
-        "win-mid-market": checkin, "ship-sso": moved, "hire-cto-office": first,
-    }  # grow's last change is not committed yet
+        "win-mid-market": checkin, "ship-sso": moved, "hire-cto-office": first, "grow": first,
+    }  # uncommitted edits are followed through: the last commit that changed grow
     assert {k: c.sha for k, c in history.kpis.items()} == {"nps": first}
     assert {k: (c.date, c.short) for k, c in history.target_moved.items()} == {
         ("ship-sso", "latency"): (date(2026, 11, 10), moved[:7]),
     }
+
+
+def test_commits_after_the_as_of_date_do_not_count(repo: GitRepo) -> None:
+    repo.commit("2026-10-05")
+    repo.edit("eng/ship.md", "current: 300", "current: 290")
+    repo.commit("2026-11-01")
+    repo.edit("eng/ship.md", "target: 200", "target: 220")
+    repo.edit("eng/ship.md", "    current: 290\n", "    confidence: 0.5\n    current: 250\n")
+    repo.commit("2026-12-01")
+    repo.edit("eng/ship.md", "current: 250", "current: 240")  # and an uncommitted edit
+    goals = read_goals(repo.goals)
+    now = git.history(repo.goals, goals)
+    back_then = git.history(repo.goals, goals, as_of=date(2026, 11, 20))
+    assert now.key_results[("ship-sso", "latency")].date == date(2026, 12, 1)
+    assert now.target_moved[("ship-sso", "latency")].date == date(2026, 12, 1)
+    assert back_then.key_results[("ship-sso", "latency")].date == date(2026, 11, 1)
+    assert back_then.target_moved == {}
+    assert back_then.objectives["ship-sso"].date == date(2026, 11, 1)
 
 
 def test_git_dates_make_key_results_fresh(repo: GitRepo) -> None:

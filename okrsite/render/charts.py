@@ -1,8 +1,8 @@
-"""Trend charts as SVG files made at build time: values over time and a target line, no JS.
+"""Trend charts as inline SVG made at build time: values over time and a target line, no JS.
 
-This module computes geometry (plain numbers and labels); ``chart.svg`` draws it. A chart is a
-stand-alone file (pages show it with ``<img>``), drawn for a light background; the stylesheet
-inverts it in the dark scheme.
+This module only computes geometry (plain numbers and labels); ``chart.svg`` draws it with CSS
+classes, so the chart's colours come from the site's stylesheet and follow the light and dark
+palettes.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+
+from markupsafe import Markup
 
 from ..model import Point
 from . import number, render
@@ -30,30 +32,12 @@ class Tick:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A horizontal reference line (target or threshold) and how it is drawn."""
+    """A horizontal reference line."""
 
     y: float
     label: str
-    stroke: str
-    text: str
-    """The label's colour (at least 4.5:1 on white)."""
-    dash: str
-
-
-RULE_STYLES: dict[str, tuple[str, str, str]] = {
-    "target": ("#1a7f37", "#116329", "6 4"),
-    "green": ("#1a7f37", "#116329", "2 4"),
-    "amber": ("#bf8700", "#7d4e00", "2 4"),
-}
-"""Reference-line kind -> (stroke, label colour, dash pattern)."""
-
-
-@dataclass(frozen=True, slots=True)
-class TrendChart:
-    """A rendered chart: its SVG document and the text alternative pages give it."""
-
-    label: str
-    svg: str
+    kind: str
+    """``target``, ``green`` or ``amber``: how the stylesheet draws it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +88,8 @@ def trend_chart(
     unit: str | None = None,
     target: float | None = None,
     thresholds: Sequence[tuple[str, str, float]] = (),
-) -> TrendChart | None:
-    """An SVG chart of ``points`` with a target line and ``(kind, label, value)``
+) -> Markup | None:
+    """An inline SVG chart of ``points`` with a target line and ``(kind, label, value)``
     threshold lines; ``None`` under two points."""
     if len(points) < 2:
         return None
@@ -135,12 +119,12 @@ def trend_chart(
         dots=" ".join(f"M{px:g} {py:g}h0" for px, py in placed),
         grid=" ".join(f"M{LEFT} {y(v):g}H{WIDTH - RIGHT}" for v in ticks),
         rules=tuple(
-            Rule(y(v), f"{name} {number(v)}", *RULE_STYLES[kind]) for kind, name, v in references
+            Rule(y(v), f"{name} {number(v)}", kind) for kind, name, v in references
         ),
         y_ticks=tuple(Tick(y(v), number(v)) for v in ticks),
         x_ticks=tuple(Tick(x(d), short_date(d)) for d in _date_ticks(points)),
     )
-    return TrendChart(label, render("chart.svg", chart=chart) + "\n")
+    return render("chart.svg", chart=chart)
 
 
 def _date_ticks(points: Sequence[Point]) -> list[date]:
