@@ -294,7 +294,9 @@ def serve(
 def diff_command(
     base: str, head: str | None, goals_dir: str, as_of: date | None, output_format: str
 ) -> None:
-    """Compare the goals at two git revisions (HEAD: default the working tree).
+    """Compare the goals at two git revisions.
+
+    HEAD defaults to the working tree.
 
     Both sides are read from git objects and scored at the same --as-of date (default today).
     Private objectives and KPIs appear without ids or titles, with score changes only.
@@ -354,9 +356,10 @@ def publish(
     staging_dir: Path,
     no_git: bool,
 ) -> None:
-    """Publish a versioned snapshot of the site with mike (the version switcher lists it).
+    """Publish a versioned snapshot of the site with mike.
 
-    Without --as-of, a VERSION that names a finished period is scored as of the period's end.
+    The version switcher lists every snapshot. Without --as-of, a VERSION that names a
+    finished period is scored as of the period's end.
     """
     from . import publish as snapshots
     from . import site
@@ -387,8 +390,11 @@ def publish(
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
 def init(directory: Path) -> None:
-    """Start a goals repository: mkdocs.yml, goals/ with an example objective and KPI, CI for
-    GitHub and GitLab, a pre-commit hook, editor schemas and CODEOWNERS. Never overwrites."""
+    """Start a goals repository that checks and builds at once.
+
+    Writes mkdocs.yml, goals/ with an example objective and KPI, CI for GitHub and GitLab, a
+    pre-commit hook, editor schemas and CODEOWNERS; never overwrites a file.
+    """
     from . import git, workflow
 
     written = workflow.write_new(directory, workflow.init_files(date.today()))
@@ -409,10 +415,11 @@ def init(directory: Path) -> None:
 def carry_over(
     from_period: str, to_period: str, owner: str | None, goals_dir: Path, as_of: date | None
 ) -> None:
-    """Write TO_PERIOD files for the unfinished objectives (score < 1) of FROM_PERIOD.
+    """Write next-period files for the unfinished objectives.
 
-    Each gets a new id (<id>-<to period>), starts where it stands (start = the last current;
-    no history, no updated) and is written beside the original; no file is ever overwritten.
+    For each objective of FROM_PERIOD scoring below 1, a TO_PERIOD file. Each gets a new id
+    (<id>-<to period>), starts where it stands (start = the last current; no history, no
+    updated) and is written beside the original; no file is ever overwritten.
     """
     from .workflow import carry_over as write_carried
 

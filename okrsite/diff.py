@@ -292,8 +292,8 @@ def compare(before: Side | None, after: Side) -> dict[str, Any]:
         "overall": Pair(rounded(before.card.overall) if before else None, rounded(card.overall)),
         "added": tuple([objective_entry(after, o) for o in added]
                        + [kpi_entry(after, k) for k in added_kpis]),
-        "removed": tuple([objective_entry(before, o) for o in removed if before]
-                         + [kpi_entry(before, k) for k in removed_kpis if before]),
+        "removed": tuple([objective_entry(before, o) for o in removed]
+                         + [kpi_entry(before, k) for k in removed_kpis]) if before else (),
         "renamed": tuple(
             Renamed(kind, Pair(a.id, b.id), Pair(a.title, b.title))
             for kind, group in (("objective", pairs), ("kpi", same_kpis + renamed_kpis))
@@ -522,8 +522,9 @@ def as_markdown(diff: Diff, base: Mapping[str, str | None], head: Mapping[str, s
     if diff.base_problems:
         lines += ["", f"> {revision_label(base)} has {len(diff.base_problems)} error(s) in its "
                   f"goal files; {len(diff.base_left_out)} file(s) left out of the comparison."]
-    if diff.units:
-        rollup = " · ".join(f"{md(u.name)}: {score_move(u.score)}" for u in diff.units)
+    visible = [u for u in diff.units if score_text(u.score.before) != score_text(u.score.after)]
+    if visible:  # the units whose score changes at the 2 decimals shown
+        rollup = " · ".join(f"{md(u.name)}: {score_move(u.score)}" for u in visible)
         lines += ["", f"Roll-up: {rollup}"]
     if diff.objectives:
         lines += ["", "| Objective | Score | Status |", "| --- | --- | --- |"]

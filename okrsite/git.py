@@ -10,12 +10,14 @@
 How a hunk is attributed to a key result (the idea of ``git blame``, for spans instead of
 lines): each key result occupies a span of lines of its file in the working tree (from its
 list item to the line before the next item or the next less-indented line). The log is read
-newest first; a commit whose hunks touch a span changed that key result, and as it is the
-newest such commit, the span is settled. A span no hunk touches is shifted into the older
-file's line numbers and followed further back. A ``start:`` or ``target:`` line is followed the
-same way, and a hunk that replaces it with a different value moved the goalpost. Commits are
-those of the first-parent chain (what landed on the branch), dated by their author date, and
-followed across renames; in a shallow clone the history stops at the shallow boundary.
+newest first; the first commit whose hunks touch a span is the last one that changed that key
+result, and the span is settled. A span no hunk touches is shifted into the older file's line
+numbers and followed further back; so are spans touched by edits that do not count (uncommitted
+ones, and commits after the as-of date), mapped to the lines they replaced. A ``start:`` or
+``target:`` line is followed the same way, and a hunk that replaces it with a different value
+moved the goalpost. Commits are those of the first-parent chain (what landed on the branch),
+dated by their author date, and followed across renames; in a shallow clone the history stops
+at the shallow boundary, whose commit would seem to have written every file.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 from .errors import GitError
 from .load import ORG_FILE, Source, display_name, is_ignored, read_goals_dir
@@ -293,9 +296,9 @@ class Hunk:
         return self.new_count > 0 and self.new_start <= line <= self.new_end
 
 
-Outcome = str
-"""What a diff did to a span: ``changed`` (its lines), ``moved`` (a start/target value),
-``added`` (the start/target line appeared)."""
+Outcome = Literal["changed", "moved", "added"]
+"""What a diff did to a span: changed its lines, moved a start/target value, or added the
+start/target line."""
 
 _ITEM = re.compile(r"(\s*)-(?:\s+|$)")
 _FIELD = re.compile(r"\s*(?:-\s+)?(start|target)\s*:\s*(.*?)\s*(?:\s#.*)?")

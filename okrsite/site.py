@@ -6,10 +6,19 @@ pages beside the user's own, ``theme/`` with our block overrides), run the engin
 beside the site and swap it in only when everything succeeded. Nothing in the staging project
 needs a plugin of ours: ``mkdocs build -f .okrsite/mkdocs.yml`` rebuilds the same site.
 
-Generated pages are front matter (a neutralised ``title``) plus one line of pre-rendered,
-escaped HTML in a ``<div markdown="0">``: Python-Markdown keeps such a block verbatim, and no
-line of it can start with goal text, so no extension (snippets, attr_list, fenced code, macros)
-finds anything to act on.
+A generated page is two files, both pre-rendered and escaped by :mod:`okrsite.render`:
+
+* ``docs/<url>/index.md``: front matter (a neutralised ``title``, ``okrsite_page`` naming the
+  fragment below) and the page's search summary, one line of HTML in a ``<div markdown="0">``.
+  Python-Markdown keeps such a block verbatim and no line of it starts with goal text, so no
+  extension (snippets, attr_list, fenced code, macros) finds anything to act on;
+* ``theme/okrsite/pages/<url>/index.html``: what readers see, which ``docs_theme/main.html``'s
+  ``content`` block includes. It holds no ``{`` at all (goal text has them as character
+  references) and is wrapped in ``{% raw %}``, so Jinja copies it verbatim.
+
+The page's HTML thus never goes through Markdown, MkDocs' anchor scan or the search indexer,
+which would parse every tag of it three times (most of a build's time); the search index gets
+the short summary, whose headings carry the same anchors as the page.
 """
 
 from __future__ import annotations
@@ -40,6 +49,8 @@ from .score import GitDates, Scorecard, score_goals
 
 log = logging.getLogger("okrsite")
 
+FRAGMENTS = "okrsite/pages"
+"""Where page fragments go inside the staging project's theme folder."""
 STAGING_MARKER = ".okrsite-staging"
 """Marks a folder as ours: :func:`write_project` empties only folders that carry it."""
 STYLESHEET = "assets/okrsite/okrsite.css"
@@ -242,13 +253,30 @@ def derive_config(
 # --- the staging project ----------------------------------------------------------------------
 
 
+def fragment_name(url: str) -> str:
+    """The theme template holding a page's HTML: ``okrsite/pages/objectives/x/index.html``."""
+    return f"{FRAGMENTS}/{url}index.html"
+
+
 def page_source(page: Page) -> bytes:
-    """A generated page: front matter (JSON strings are valid YAML) and the one-line HTML."""
-    meta: dict[str, Any] = {"title": page.title, "render_macros": False, "hide": ["toc"]}
-    if not page.searchable:
+    """A generated page: front matter (JSON strings are valid YAML) and the search summary."""
+    meta: dict[str, Any] = {
+        "title": page.title,
+        "okrsite_page": fragment_name(page.url),
+        "render_macros": False,
+        "hide": ["toc"],
+    }
+    if not page.summary:
         meta["search"] = {"exclude": True}
     front = "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items())
-    return f"---\n{front}\n---\n\n{page.html}\n".encode()
+    return f"---\n{front}\n---\n\n{page.summary}\n".encode()
+
+
+def fragment_source(page: Page) -> bytes:
+    """A page's HTML as a theme template that Jinja copies verbatim."""
+    if "{" in page.html or "}" in page.html:
+        raise BuildError(f"page {page.url or '/'}: rendered HTML contains a brace; refusing it")
+    return f"{{% raw %}}{page.html}{{% endraw %}}\n".encode()
 
 
 def user_docs(user: Mapping[str, Any], config_dir: Path) -> Path | None:
@@ -299,6 +327,7 @@ def project_files(
     config = deep_merge(derive_config(user, goals, content, pages, config_dir), extra_config)
     files = {f"docs/{rel}": data for rel, data in mine.items()}
     files.update({f"docs/{doc_path(p.url)}": page_source(p) for p in content.pages})
+    files.update({f"theme/{fragment_name(p.url)}": fragment_source(p) for p in content.pages})
     files.update({f"docs/{path}": data for path, data in content.files.items()})
     files[f"docs/{STYLESHEET}"] = (theme_dir() / "okrsite.css").read_bytes()
     files.update(theme_files(user, config_dir))

@@ -26,10 +26,10 @@ import yaml
 
 from . import __version__
 from .errors import OkrError
-from .load import Document, Source
+from .load import Document, Source, load_goals
 from .model import Goals, Objective, Unit
 from .pipeline import check_tree, read_sources
-from .score import Scorecard
+from .score import Scorecard, score_goals
 from .validate import SCHEMA_NAMES, schema_text
 
 SCHEMAS_DIR = ".okrsite-schemas"
@@ -85,7 +85,7 @@ def template_files(folder: Traversable, prefix: str = "") -> Iterator[tuple[str,
         name = "." + item.name[4:] if item.name.startswith("dot-") else item.name
         if item.is_dir():
             yield from template_files(item, f"{prefix}{name}/")
-        elif not name.endswith((".pyc", ".py")):
+        else:
             yield prefix + name, item
 
 
@@ -331,9 +331,6 @@ def carry_over(goals_dir: Path, from_period: str, to_period: str, *, as_of: date
                owner: str | None = None) -> list[Carried]:
     """Write next-period files for the unfinished objectives (score < 1) of ``from_period``,
     beside the originals; refuse (writing nothing) if any new file or id exists already."""
-    from .load import load_goals
-    from .score import score_goals
-
     tree = load_goals(goals_dir)
     goals = check_tree(tree)
     for period in (from_period, to_period):

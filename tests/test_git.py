@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -293,3 +294,27 @@ def test_outside_a_repository_there_is_no_history(tmp_path: Path) -> None:
 def test_a_repository_without_commits_has_no_history(tmp_path: Path) -> None:
     repo = GitRepo(tmp_path / "fresh")
     assert git.history(repo.goals, read_goals(repo.goals)) == git.History()
+
+
+@pytest.mark.slow
+def test_build_counts_commit_dates_unless_no_git(repo: GitRepo) -> None:
+    from click.testing import CliRunner
+
+    from okrsite.cli import cli
+
+    repo.commit("2026-10-05")
+    repo.edit("eng/ship.md", "current: 300", "current: 280")
+    repo.commit("2026-11-15")
+    stale = {}
+    cwd = os.getcwd()
+    os.chdir(repo.root)
+    try:
+        for flags in ((), ("--no-git",)):
+            result = CliRunner().invoke(cli, ["build", "--as-of", "2026-11-20", *flags])
+            assert result.exit_code == 0, result.output
+            okrs = json.loads((repo.root / "site" / "api" / "okrs.json").read_text())
+            ship = next(o for o in okrs["objectives"] if o["id"] == "ship-sso")
+            stale[flags] = [kr["stale"] for kr in ship["key_results"]]
+    finally:
+        os.chdir(cwd)
+    assert stale == {(): [False, False], ("--no-git",): [False, True]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -9,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from okrsite.cli import cli
@@ -85,6 +87,22 @@ def test_init_fills_in_the_current_periods() -> None:
     assert "  - id: 2027-Q1\n    start: 2027-01-01\n    end: 2027-03-31\n" in org
     assert "period: 2026-Q4\n" in files["goals/product/customers-recommend-us.md"].decode()
     assert quarter(date(2027, 2, 14)) == ("2027-Q1", date(2027, 1, 1), date(2027, 3, 31))
+
+
+def test_the_generated_configuration_files_parse() -> None:
+    files = init_files(date(2026, 11, 20))
+    assert json.loads(files[".vscode/settings.json"])["yaml.schemas"] == {
+        "./.okrsite-schemas/org.schema.json": ["goals/org.yml"]}
+    for name in ("org", "objective", "kpi"):
+        assert json.loads(files[f".okrsite-schemas/{name}.schema.json"])["$schema"]
+    workflow = yaml.safe_load(files[".github/workflows/okrs.yml"])
+    steps = [s.get("run", "") for s in workflow["jobs"]["check"]["steps"]]
+    assert "okrsite check --format github" in steps
+    assert 'okrsite diff "origin/$BASE" > okr-diff.md' in steps
+    assert 'okrsite publish "$VERSION" --alias latest --set-default --push' in (
+        workflow["jobs"]["publish"]["steps"][-1]["run"])
+    gitlab = yaml.safe_load(files[".gitlab-ci.yml"])
+    assert set(gitlab) >= {"check", "diff", "pages"}
 
 
 def test_the_pre_commit_hook_and_config_are_valid(tmp_path: Path) -> None:

@@ -118,9 +118,7 @@ def trend_chart(
         line="M" + " L".join(f"{px:g} {py:g}" for px, py in placed),
         dots=" ".join(f"M{px:g} {py:g}h0" for px, py in placed),
         grid=" ".join(f"M{LEFT} {y(v):g}H{WIDTH - RIGHT}" for v in ticks),
-        rules=tuple(
-            Rule(y(v), f"{name} {number(v)}", kind) for kind, name, v in references
-        ),
+        rules=tuple(Rule(y(v), f"{name} {number(v)}", kind) for kind, name, v in references),
         y_ticks=tuple(Tick(y(v), number(v)) for v in ticks),
         x_ticks=tuple(Tick(x(d), short_date(d)) for d in _date_ticks(points)),
     )

@@ -1,9 +1,10 @@
-"""The site's content: one HTML fragment per page, badges, charts, ``api/okrs.json``, the nav.
+"""The site's content: every page's HTML and search text, badges, ``api/okrs.json``, the nav.
 
 :func:`render_site` is the whole stage. Pages are addressed by URL (``objectives/<id>/``);
-which files hold them is the site engine's business. Private objectives and KPIs never become
-a page, badge, chart, nav entry or list item: where they count, a parent shows
-"1 private objective" and its score, nothing else.
+which files hold them is the site engine's business. Each page has two renderings: ``html``,
+what readers see, and ``summary``, a few headings and lines for the site's search index (with
+the same anchors). Private objectives and KPIs never become a page, badge, nav entry, search
+entry or list item: where they count, a parent shows "1 private objective" and its score.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from markupsafe import Markup
 from ..model import Goals, KeyResult, Kpi, Objective, Period, Point, Unit
 from ..score import KeyResultScore, KpiState, ObjectiveScore, Scorecard
 from . import number, percent, render, safe_title
-from .badges import HEALTH_WORDS, SEVERITY, badge_svg
-from .charts import TrendChart, trend_chart
+from .badges import HEALTH_WORDS, SEVERITY, STATUS_WORDS, badge_svg
+from .charts import trend_chart
 from .export import export_data, kpi_url, objective_url, unit_url
 from .markdown import render_body
 
@@ -30,6 +31,8 @@ NAV_UNIT_BUDGET = 40
 """At most this many units in the navigation (whole levels of the unit tree, top first)."""
 HOME_OBJECTIVES = 12
 """Top-level objectives shown on the home page (the alignment tree lists them all)."""
+MIN_TREND_POINTS = 3
+"""A key result's chart needs a check-in between its start and now to show a trend."""
 HOME_KPIS = 8
 """KPIs in warning or critical health shown on the home page."""
 
@@ -46,8 +49,10 @@ class Page:
     """Plain text, safe wherever a theme inserts it (see :func:`safe_title`)."""
     html: Markup
     """The page's content: inert HTML (see :mod:`okrsite.render`)."""
-    searchable: bool = True
-    """False for overviews that only repeat what the objective, unit and KPI pages say."""
+    summary: Markup
+    """What the search index should hold: a lead paragraph, headings with the anchors of
+    ``html`` (one per key result) and the body. Empty for overviews that only repeat what the
+    objective, unit and KPI pages say: they stay out of search."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,16 +70,17 @@ class SiteContent:
 
     pages: tuple[Page, ...]
     files: dict[str, bytes]
-    """Other files by path: ``badges/<id>.svg``, ``charts/…/<id>.svg``, ``api/okrs.json``."""
+    """Other files by path: ``badges/<id>.svg``, ``api/okrs.json``."""
     nav: tuple[NavItem, ...]
 
 
 @dataclass(frozen=True, slots=True)
-class ChartRef:
-    """A chart file and its text alternative."""
+class Section:
+    """An entry of the search index inside a page: a heading (with its anchor) and a line."""
 
-    path: str
-    label: str
+    id: str
+    title: str
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +98,8 @@ class KrView:
     private_kpi: bool
     aligned: tuple[Objective, ...]
     """Objectives aligned to this key result (private ones included: templates hide them)."""
-    chart: ChartRef | None
+    chart: Markup | None
+    """The trend chart (objective pages only)."""
 
 
 def pace_status(score: float, expected: float, on_track: float, at_risk: float) -> str:
@@ -119,7 +126,6 @@ class View:
 
     def __init__(self, goals: Goals, card: Scorecard) -> None:
         self.goals, self.card = goals, card
-        self.charts: dict[str, bytes] = {}
         self._fragments: dict[tuple[str, str, str], Markup] = {}
 
     @cached_property
@@ -221,30 +227,24 @@ class View:
             chart=self.kr_chart(objective, kr, public_kpi) if chart else None,
         )
 
-    def kr_chart(self, objective: Objective, kr: KeyResult, kpi: Kpi | None) -> ChartRef | None:
+    def kr_chart(self, objective: Objective, kr: KeyResult, kpi: Kpi | None) -> Markup | None:
         if kr.type != "metric":
             return None
         points = kr_points(self, objective, kr, kpi)
-        chart = trend_chart(points, title=kr.title, unit=kr.unit, target=kr.target)
-        return self.keep_chart(f"charts/objectives/{objective.id}/{kr.id}.svg", chart)
+        if len(points) < MIN_TREND_POINTS:
+            return None
+        return trend_chart(points, title=kr.title, unit=kr.unit, target=kr.target)
 
-    def kpi_chart(self, kpi: Kpi) -> ChartRef | None:
+    def kpi_chart(self, kpi: Kpi) -> Markup | None:
         sign = "≥" if kpi.direction == "higher_is_better" else "≤"
         thresholds = [
             (kind, f"{HEALTH_WORDS[kind]} {sign}", value)
             for kind, value in (("green", kpi.green), ("amber", kpi.amber))
             if value is not None
         ]
-        chart = trend_chart(
+        return trend_chart(
             kpi.values, title=kpi.title, unit=kpi.unit, target=kpi.target, thresholds=thresholds
         )
-        return self.keep_chart(f"charts/kpis/{kpi.id}.svg", chart)
-
-    def keep_chart(self, path: str, chart: TrendChart | None) -> ChartRef | None:
-        if chart is None:
-            return None
-        self.charts[path] = chart.svg.encode()
-        return ChartRef(path, chart.label)
 
     def body(self, item: Objective | Kpi) -> Markup:
         return render_body(item.body)
@@ -292,12 +292,22 @@ def kr_points(view: View, objective: Objective, kr: KeyResult, kpi: Kpi | None) 
 
 
 def page(
-    url: str, title: str, template: str, view: View, searchable: bool = True, **context: object
+    url: str,
+    title: str,
+    template: str,
+    view: View,
+    search: tuple[str, Sequence[Section], Markup] | None = None,
+    **context: object,
 ) -> Page:
-    """Render ``template`` for the page at ``url`` (``root`` climbs back to the site root)."""
+    """Render ``template`` for the page at ``url`` (``root`` climbs back to the site root),
+    and its search summary from ``(lead, sections, body)`` (``None``: not searchable)."""
     root = "../" * url.count("/")
     html = render(template, view=view, root=root, title=title, **context)
-    return Page(url, safe_title(title), html, searchable)
+    summary = Markup("")
+    if search is not None:
+        lead, sections, body = search
+        summary = render("search.html", lead=lead, sections=sections, body=body)
+    return Page(url, safe_title(title), html, summary)
 
 
 def home_page(view: View) -> Page:
@@ -312,8 +322,9 @@ def home_page(view: View) -> Page:
     )
     health = {h: sum(1 for k in kpis if view.kpi_state(k).health == h) for h in HEALTH_WORDS}
     units = [u for top in view.sub_units.get(None, []) for u in (top, *view.sub_units[top.id])]
+    lead = f"{card.current_period.id}: overall score {percent(card.overall)}"
     return page(
-        "", goals.org.name, "home.html", view,
+        "", goals.org.name, "home.html", view, (lead, (), Markup("")),
         period=card.current_period, tops=shown[:HOME_OBJECTIVES],
         more_tops=max(len(shown) - HOME_OBJECTIVES, 0), private_tops=view.private(tops),
         worst_kpis=worst[:HOME_KPIS], kpi_count=len(kpis), health_counts=health, units=units,
@@ -324,8 +335,11 @@ def unit_pages(view: View) -> Iterator[Page]:
     for unit in view.goals.org.units:
         objectives = view.owned.get(unit.id, [])
         kpis = view.unit_kpis.get(unit.id, [])
+        parents = " › ".join(u.name for u in reversed(view.goals.org.unit_chain(unit.id)))
+        lead = f"Unit {parents}" + (f", led by {unit.lead}" if unit.lead else "")
+        lead += f": score {percent(view.unit_score(unit.id))}"
         yield page(
-            unit_url(unit.id), unit.name, "unit.html", view,
+            unit_url(unit.id), unit.name, "unit.html", view, (lead, (), Markup("")),
             unit=unit, chain=list(reversed(view.goals.org.unit_chain(unit.id)[1:])),
             current=[o for o in objectives if view.counted(o)],
             other=[o for o in objectives if not view.counted(o)],
@@ -335,21 +349,35 @@ def unit_pages(view: View) -> Iterator[Page]:
 
 def objective_pages(view: View) -> Iterator[Page]:
     for objective in view.public(view.goals.objectives):
+        result, body = view.score(objective), view.body(objective)
+        krs = view.key_results(objective, charts=True)
+        lead = (
+            f"Objective of {view.unit(objective.owner).name}, {objective.period}: "
+            f"{percent(result.score)} {STATUS_WORDS[result.status]}"
+        )
+        sections = [
+            Section(f"kr-{kv.kr.id}", kv.kr.title, f"{kv.values}: {percent(kv.result.score)}")
+            for kv in krs
+        ]
         yield page(
             objective_url(objective.id), objective.title, "objective.html", view,
-            objective=objective, krs=view.key_results(objective, charts=True),
-            chain=view.chain(objective), aligned=view.aligned_direct(objective),
-            body=view.body(objective),
+            (lead, sections, body),
+            objective=objective, krs=krs, chain=view.chain(objective),
+            aligned=view.aligned_direct(objective), body=body,
         )  # fmt: skip
 
 
 def kpi_pages(view: View) -> Iterator[Page]:
     for kpi in view.public(view.goals.kpis):
         users = [(o, kr) for o, kr in view.kpi_users.get(kpi.id, []) if not o.private]
+        state, body = view.kpi_state(kpi), view.body(kpi)
+        lead = (
+            f"KPI of {view.unit(kpi.owner).name}: latest {number(state.latest.value, kpi.unit)}, "
+            f"{HEALTH_WORDS[state.health]}"
+        )
         yield page(
-            kpi_url(kpi.id), kpi.title, "kpi.html", view,
-            kpi=kpi, state=view.kpi_state(kpi), chart=view.kpi_chart(kpi), users=users,
-            body=view.body(kpi),
+            kpi_url(kpi.id), kpi.title, "kpi.html", view, (lead, (), body),
+            kpi=kpi, state=state, chart=view.kpi_chart(kpi), users=users, body=body,
         )  # fmt: skip
 
 
@@ -375,14 +403,14 @@ def attention_items(view: View) -> list[tuple[Objective, list[KrView]]]:
 def index_pages(view: View) -> Iterator[Page]:
     goals = view.goals
     items = attention_items(view)
-    yield page("attention/", "Attention", "attention.html", view, False, items=items)
+    yield page("attention/", "Attention", "attention.html", view, items=items)
     tops = [o for o in goals.objectives if view.counted(o) and not _counted_parent(view, o)]
-    yield page("alignment/", "Alignment", "alignment.html", view, False, tops=tops)
+    yield page("alignment/", "Alignment", "alignment.html", view, tops=tops)
     units = view.sub_units.get(None, [])
-    yield page("units/", "All units", "units.html", view, False, tops=units)
+    yield page("units/", "All units", "units.html", view, tops=units)
     kpis = sorted(view.public(goals.kpis), key=lambda k: (view.unit(k.owner).name, k.title))
     private = view.private(goals.kpis)
-    yield page("kpis/", "KPIs", "kpis.html", view, False, kpis=kpis, private=private)
+    yield page("kpis/", "KPIs", "kpis.html", view, kpis=kpis, private=private)
 
 
 def _counted_parent(view: View, objective: Objective) -> bool:
@@ -437,7 +465,6 @@ def site_files(view: View) -> dict[str, bytes]:
         f"badges/{o.id}.svg": badge_svg(view.score(o).score, view.score(o).status).encode()
         for o in view.public(view.goals.objectives)
     }
-    files.update(view.charts)
     data = export_data(view.goals, view.card)
     files["api/okrs.json"] = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
     return files
