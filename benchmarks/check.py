@@ -77,7 +77,7 @@ def main() -> int:
     print(f"  speed-up                          {speedup:6.2f}x  (target >= {TARGET_SPEEDUP}x)")
     print(f"{args.big} units, {big_files} files:")
     print(f"  okrsite check (cold)              {check_big:6.2f} s")
-    print(f"  ratio to {args.units} units              {linear:6.2f}x  (target <= {TARGET_LINEAR}x)")
+    print(f"  ratio to {args.units} units          {linear:6.2f}x  (target <= {TARGET_LINEAR}x)")
     return 0 if speedup >= TARGET_SPEEDUP and linear <= TARGET_LINEAR else 1
 
 

@@ -139,4 +139,5 @@ def test_schema_prints_a_draft_2020_12_schema(name: str) -> None:
 
 def test_schema_without_a_name_prints_all_three() -> None:
     code, out = run("schema")
+    assert code == 0
     assert sorted(json.loads(out)) == ["kpi", "objective", "org"]

@@ -4,16 +4,11 @@ against golden files, private objectives kept private, and BASE or HEAD with err
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from okrsite.cli import cli
-
-from .conftest import FIXTURES
-from .test_git import GitRepo
+from .conftest import FIXTURES, GitRepo, invoke_in
 
 GOLDEN = FIXTURES / "workflow"
 AS_OF = "2026-11-20"
@@ -53,14 +48,7 @@ PIPELINE = """  - id: pipeline
 
 
 def run(repo: GitRepo, *args: str) -> tuple[int, str]:
-    cwd = os.getcwd()
-    os.chdir(repo.root)
-    try:
-        result = CliRunner().invoke(cli, ["diff", *args])
-    finally:
-        os.chdir(cwd)
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    return result.exit_code, result.output
+    return invoke_in(repo.root, "diff", *args)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -16,20 +15,13 @@ from okrsite.cli import cli
 from okrsite.pipeline import read_goals
 from okrsite.publish import snapshot_date
 
-from .test_git import WORKFLOW_GOALS, GitRepo
+from .conftest import WORKFLOW_GOALS, GitRepo, invoke_in
 
 pytestmark = pytest.mark.slow
 
 
 def run(repo: GitRepo, *args: str) -> tuple[int, str]:
-    cwd = os.getcwd()
-    os.chdir(repo.root)
-    try:
-        result = CliRunner().invoke(cli, ["publish", *args])
-    finally:
-        os.chdir(cwd)
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    return result.exit_code, result.output
+    return invoke_in(repo.root, "publish", *args)
 
 
 def pages(repo: GitRepo, path: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from datetime import date
@@ -11,26 +10,16 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from okrsite.cli import cli
 from okrsite.workflow import carried_id, init_files, quarter
 
-from .conftest import REPO
-from .test_git import WORKFLOW_GOALS
+from .conftest import REPO, WORKFLOW_GOALS, invoke_in
 
 GOLDEN = WORKFLOW_GOALS.parent
 
 
-def run(cwd: Path, *args: str) -> tuple[int, str]:
-    before = os.getcwd()
-    os.chdir(cwd)
-    try:
-        result = CliRunner().invoke(cli, [str(a) for a in args])
-    finally:
-        os.chdir(before)
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    return result.exit_code, result.output
+def run(cwd: Path, *args: str | Path) -> tuple[int, str]:
+    return invoke_in(cwd, *(str(a) for a in args))
 
 
 @pytest.fixture
