@@ -258,8 +258,11 @@ def serve(
     open_in_browser: bool,
 ) -> None:
     """Live preview: edit a goal file and the browser reloads with the new scores."""
+    import logging
+
     from . import site
 
+    logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
     site.serve_site(
         goals_dir=goals_dir,
         config_file=site.find_config(config_file),

@@ -6,25 +6,28 @@ pages beside the user's own, ``theme/`` with our block overrides), run the engin
 beside the site and swap it in only when everything succeeded. Nothing in the staging project
 needs a plugin of ours: ``mkdocs build -f .okrsite/mkdocs.yml`` rebuilds the same site.
 
-A generated page is two files, both pre-rendered and escaped by :mod:`okrsite.render`:
+A generated page is one Markdown file, ``docs/<url>/index.md``, pre-rendered and escaped by
+:mod:`okrsite.render`:
 
-* ``docs/<url>/index.md``: front matter (a neutralised ``title``, ``okrsite_page`` naming the
-  fragment below) and the page's search summary, one line of HTML in a ``<div markdown="0">``.
+* its front matter holds a neutralised ``title`` and ``okrsite_html``, the page's HTML as a YAML
+  string, which ``docs_theme/main.html``'s ``content`` block writes out as it is: data, never
+  Jinja source;
+* its Markdown body is the page's search summary, one line of HTML in a ``<div markdown="0">``.
   Python-Markdown keeps such a block verbatim and no line of it starts with goal text, so no
-  extension (snippets, attr_list, fenced code, macros) finds anything to act on;
-* ``theme/okrsite/pages/<url>/index.html``: what readers see, which ``docs_theme/main.html``'s
-  ``content`` block includes. It holds no ``{`` at all (goal text has them as character
-  references) and is wrapped in ``{% raw %}``, so Jinja copies it verbatim.
+  extension (snippets, attr_list, fenced code, macros) finds anything to act on.
 
-The page's HTML thus never goes through Markdown, MkDocs' anchor scan or the search indexer,
-which would parse every tag of it three times (most of a build's time); the search index gets
-the short summary, whose headings carry the same anchors as the page.
+Neither holds a ``{`` (goal text has them as character references), so a macros plugin finds
+nothing to evaluate either. The page's HTML never goes through Markdown, MkDocs' anchor scan or
+the search indexer, which would parse every tag of it three times (most of a build's time);
+the search index gets the short summary, whose headings carry the same anchors as the page.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
+import re
 import shutil
 import subprocess
 import sys
@@ -49,11 +52,11 @@ from .score import GitDates, Scorecard, score_goals
 
 log = logging.getLogger("okrsite")
 
-FRAGMENTS = "okrsite/pages"
-"""Where page fragments go inside the staging project's theme folder."""
 STAGING_MARKER = ".okrsite-staging"
 """Marks a folder as ours: :func:`write_project` empties only folders that carry it."""
 STYLESHEET = "assets/okrsite/okrsite.css"
+SAFE_PATH = re.compile(r"(?!/)[^\x00\\:]+(?<!/)")
+"""A relative path with ``/``: no drive, no backslash, no NUL (``..`` is checked apart)."""
 GENERATED = (
     "index.md",
     "attention/",
@@ -205,8 +208,11 @@ def nav_entry(item: NavItem) -> str | dict[str, Any]:
 
 
 def theme_config(user_theme: Any) -> dict[str, Any]:
+    """The user's theme settings with okrsite's: material, our overrides, no web fonts."""
     theme = {"name": user_theme} if isinstance(user_theme, str) else dict(user_theme or {})
     theme.setdefault("name", "material")
+    if theme["name"] != "material":
+        raise BuildError(f"theme {theme['name']!r}: okrsite's pages need the material theme")
     features = list(theme.get("features") or [])
     features += [f for f in THEME_FEATURES if f not in features]
     theme.update(custom_dir="theme", font=False, features=features)
@@ -253,34 +259,43 @@ def derive_config(
 # --- the staging project ----------------------------------------------------------------------
 
 
-def fragment_name(url: str) -> str:
-    """The theme template holding a page's HTML: ``okrsite/pages/objectives/x/index.html``."""
-    return f"{FRAGMENTS}/{url}index.html"
+_YAML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+
+
+def yaml_string(text: str) -> str:
+    """A double-quoted YAML scalar (JSON is YAML) whose characters libyaml reads back as is.
+
+    JSON leaves line separators and C1 controls raw; YAML would fold the former and refuse the
+    latter, so they are written as escapes too.
+    """
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
 def page_source(page: Page) -> bytes:
-    """A generated page: front matter (JSON strings are valid YAML) and the search summary."""
+    """A generated page: front matter with its title and HTML, the search summary as body."""
+    if "{" in page.html or "}" in page.html or "{" in page.summary:
+        raise BuildError(f"page /{page.url}: rendered HTML contains a brace; refusing it")
     meta: dict[str, Any] = {
         "title": page.title,
-        "okrsite_page": fragment_name(page.url),
         "render_macros": False,
         "hide": ["toc"],
+        "okrsite_html": str(page.html),
     }
     if not page.summary:
         meta["search"] = {"exclude": True}
-    front = "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items())
+    front = "\n".join(
+        f"{key}: {yaml_string(value) if isinstance(value, str) else json.dumps(value)}"
+        for key, value in meta.items()
+    )
     return f"---\n{front}\n---\n\n{page.summary}\n".encode()
 
 
-def fragment_source(page: Page) -> bytes:
-    """A page's HTML as a theme template that Jinja copies verbatim."""
-    if "{" in page.html or "}" in page.html:
-        raise BuildError(f"page {page.url or '/'}: rendered HTML contains a brace; refusing it")
-    return f"{{% raw %}}{page.html}{{% endraw %}}\n".encode()
-
-
 def user_docs(user: Mapping[str, Any], config_dir: Path) -> Path | None:
-    docs = config_dir / str(user.get("docs_dir") or "docs")
+    """The user's own docs folder, when there is one."""
+    docs = (config_dir / str(user.get("docs_dir") or "docs")).resolve()
+    if docs == config_dir:
+        raise BuildError(f"{docs}: docs_dir may not be the folder of mkdocs.yml")
     return docs if docs.is_dir() else None
 
 
@@ -327,13 +342,15 @@ def project_files(
     config = deep_merge(derive_config(user, goals, content, pages, config_dir), extra_config)
     files = {f"docs/{rel}": data for rel, data in mine.items()}
     files.update({f"docs/{doc_path(p.url)}": page_source(p) for p in content.pages})
-    files.update({f"theme/{fragment_name(p.url)}": fragment_source(p) for p in content.pages})
     files.update({f"docs/{path}": data for path, data in content.files.items()})
     files[f"docs/{STYLESHEET}"] = (theme_dir() / "okrsite.css").read_bytes()
     files.update(theme_files(user, config_dir))
     text = yaml.dump(config, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000)
     files["mkdocs.yml"] = ("# Generated by okrsite: edit your own mkdocs.yml.\n" + text).encode()
     files[STAGING_MARKER] = b"okrsite staging project\n"
+    unsafe = [path for path in files if not SAFE_PATH.fullmatch(path) or "/../" in f"/{path}/"]
+    if unsafe:
+        raise BuildError(f"refusing to write outside the staging folder: {unsafe[:5]}")
     return files
 
 
@@ -451,15 +468,29 @@ def build_site(
     """Check, score, write the staging project, build it and swap the site in. Returns it."""
     if engine not in RUNNERS:
         raise BuildError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
-    goals = read_goals(goals_dir)
-    card = score_goals(goals, as_of, git_dates)
-    extra = {"site_dir": str(site_dir.absolute())}
-    config_path = write_project(
-        goals, card, config_file=config_file, staging_dir=staging_dir, extra_config=extra
-    )
-    with atomic_site(site_dir) as out_dir:
-        RUNNERS[engine](config_path, out_dir)
+    with fewer_collections():
+        goals = read_goals(goals_dir)
+        card = score_goals(goals, as_of, git_dates)
+        extra = {"site_dir": str(site_dir.absolute())}
+        config_path = write_project(
+            goals, card, config_file=config_file, staging_dir=staging_dir, extra_config=extra
+        )
+        with atomic_site(site_dir) as out_dir:
+            RUNNERS[engine](config_path, out_dir)
     return site_dir
+
+
+@contextmanager
+def fewer_collections(threshold: int = 100_000) -> Iterator[None]:
+    """Run the cyclic garbage collector less often while a build allocates its many small,
+    long-lived objects (model, pages, MkDocs' files): its full passes grow with the heap and
+    made big builds superlinear. Reference counting still frees everything acyclic."""
+    previous = gc.get_threshold()
+    gc.set_threshold(threshold, *previous[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
 
 
 # --- serve ------------------------------------------------------------------------------------
@@ -511,7 +542,9 @@ def serve_site(
                     regenerate()
                     log.info("goals changed: staging project regenerated")
                 except OkrError as exc:
-                    log.error("%s", exc.format_message())
+                    for problem in getattr(exc, "problems", ()):
+                        log.error("%s", problem)
+                    log.error("%s (the preview keeps the last good version)", exc.message)
 
     thread = threading.Thread(target=watch, name="okrsite-watch", daemon=True)
     thread.start()

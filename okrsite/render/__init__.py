@@ -5,10 +5,10 @@ the one compiled :func:`environment`. Its output is *inert* wherever it lands:
 
 * autoescape is on, so goal text is always text;
 * every value written by ``{{ … }}`` also has its newlines, ``{`` and ``}`` turned into
-  character references, and :func:`one_line` folds the template's own line breaks into
-  spaces. A rendered fragment is therefore a single line of HTML in which no goal text can
-  start a line (so no Markdown preprocessor such as snippets or fenced code can see it) and no
-  goal text can form Jinja syntax (so a macros plugin finds nothing to evaluate);
+  character references (:func:`inert`), and :func:`one_line` folds the templates' own line
+  breaks into spaces. A rendered page is therefore a single line of HTML in which no goal text
+  can start a line (so no Markdown preprocessor such as snippets or fenced code can see it)
+  and no goal text can form Jinja syntax (so a macros plugin finds nothing to evaluate);
 * :func:`safe_title` neutralises the characters that matter in the places where MkDocs themes
   insert titles without escaping (``<title>``, the navigation, the search index).
 """
@@ -33,25 +33,22 @@ _FOLD = re.compile(r"[ \t]*\n\s*")
 
 
 def inert(value: Any) -> Markup:
-    """What ``{{ value }}`` writes: escaped text, or markup of ours folded onto one line.
+    """What ``{{ value }}`` writes: escaped text with its line breaks and braces turned into
+    character references; markup (a template's, a macro's, :func:`keep_lines`') as it is.
 
-    Text has its line breaks and braces turned into character references. Markup (a macro's
-    or template's output, or :func:`keep_lines`' result) has its remaining line breaks, which
-    are only template layout, folded into spaces, and its braces neutralised.
+    Called for every value of every template, so it allocates as little as it can.
     """
     if isinstance(value, Markup):
-        text = str(value)
-        if "\n" in text:
-            text = _FOLD.sub(" ", text)
-    elif isinstance(value, str):
-        text = str(escape(value))
-    elif value is None:
+        return value
+    if isinstance(value, str):
+        if "{" in value or "}" in value or "\n" in value or "\r" in value:
+            return Markup(str(escape(value)).translate(_INERT))
+        return escape(value)
+    if value is None:
         return _EMPTY
-    else:
-        text = str(escape(str(value)))
-    if "{" in text or "}" in text or "\n" in text or "\r" in text:
-        text = text.translate(_INERT)
-    return Markup(text)
+    if type(value) in (int, float):
+        return Markup(value)
+    return inert(str(value))
 
 
 def keep_lines(html: str) -> Markup:
@@ -91,7 +88,8 @@ def day(value: date | None) -> str:
 
 
 def one_line(html: str) -> str:
-    """Fold a rendered fragment onto one line (its values carry no raw line breaks)."""
+    """Fold rendered markup onto one line: its values carry no raw line breaks, so the ones
+    left are the templates' layout."""
     return _FOLD.sub(" ", html).strip()
 
 
@@ -115,5 +113,5 @@ def environment() -> jinja2.Environment:
 
 
 def render(template: str, **context: Any) -> Markup:
-    """Render one template to a single line of inert markup."""
-    return Markup(one_line(environment().get_template(template).render(**context)))
+    """Render one template to inert markup (still laid out on lines: see :func:`one_line`)."""
+    return Markup(environment().get_template(template).render(**context))

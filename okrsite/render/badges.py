@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import percent, render
+from . import one_line, percent, render
 
 STATUS_WORDS: dict[str, str] = {
     "not_started": "not started",
@@ -83,7 +83,8 @@ def badge_svg(score: float | None, status: str) -> str:
         right_text, STATUS_FILL[status], left.width, text_width(right_text) + 2 * PADDING
     )
     label = f"Score {left_text}, {right_text}"
-    return render("badge.svg", left=left, right=right, label=label, text_fill=TEXT_FILL) + "\n"
+    svg = render("badge.svg", left=left, right=right, label=label, text_fill=TEXT_FILL)
+    return one_line(svg) + "\n"
 
 
 GLOBALS = {

@@ -10,8 +10,12 @@ entry or list item: where they count, a parent shows "1 private objective" and i
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -21,13 +25,13 @@ from markupsafe import Markup
 
 from ..model import Goals, KeyResult, Kpi, Objective, Period, Point, Unit
 from ..score import KeyResultScore, KpiState, ObjectiveScore, Scorecard
-from . import number, percent, render, safe_title
+from . import number, one_line, percent, render, safe_title
 from .badges import HEALTH_WORDS, SEVERITY, STATUS_WORDS, badge_svg
 from .charts import trend_chart
 from .export import export_data, kpi_url, objective_url, unit_url
 from .markdown import render_body
 
-NAV_UNIT_BUDGET = 40
+NAV_UNIT_BUDGET = 60
 """At most this many units in the navigation (whole levels of the unit tree, top first)."""
 HOME_OBJECTIVES = 12
 """Top-level objectives shown on the home page (the alignment tree lists them all)."""
@@ -302,12 +306,12 @@ def page(
     """Render ``template`` for the page at ``url`` (``root`` climbs back to the site root),
     and its search summary from ``(lead, sections, body)`` (``None``: not searchable)."""
     root = "../" * url.count("/")
-    html = render(template, view=view, root=root, title=title, **context)
-    summary = Markup("")
+    html = one_line(render(template, view=view, root=root, title=title, **context))
+    summary = ""
     if search is not None:
         lead, sections, body = search
-        summary = render("search.html", lead=lead, sections=sections, body=body)
-    return Page(url, safe_title(title), html, summary)
+        summary = one_line(render("search.html", lead=lead, sections=sections, body=body))
+    return Page(url, safe_title(title), Markup(html), Markup(summary))
 
 
 def home_page(view: View) -> Page:
@@ -347,8 +351,8 @@ def unit_pages(view: View) -> Iterator[Page]:
         )  # fmt: skip
 
 
-def objective_pages(view: View) -> Iterator[Page]:
-    for objective in view.public(view.goals.objectives):
+def objective_pages(view: View, objectives: Iterable[Objective]) -> Iterator[Page]:
+    for objective in objectives:
         result, body = view.score(objective), view.body(objective)
         krs = view.key_results(objective, charts=True)
         lead = (
@@ -470,18 +474,56 @@ def site_files(view: View) -> dict[str, bytes]:
     return files
 
 
-PAGE_BUILDERS: Sequence[Callable[[View], Iterable[Page]]] = (
-    lambda view: [home_page(view)],
-    index_pages,
-    unit_pages,
-    objective_pages,
-    kpi_pages,
-)
-"""Every kind of page, in the order they are written."""
+PARALLEL_MIN_OBJECTIVES = 400
+"""Below this many objective pages, a second process costs more than it saves."""
+CHILD_SHARE = 0.6
+"""The share of objective pages a forked process renders while this one does everything else."""
+_forked_view: View | None = None
+"""The view a forked child renders from: it inherits it, nothing is pickled on the way in."""
+
+
+def _render_objectives_in_child(start: int) -> list[Page]:
+    assert _forked_view is not None
+    return list(objective_pages(_forked_view, view_objectives(_forked_view)[start:]))
+
+
+def view_objectives(view: View) -> list[Objective]:
+    return view.public(view.goals.objectives)
+
+
+def can_fork() -> bool:
+    """Forking is safe and worth it: a POSIX system, several CPUs, no other thread running."""
+    return (
+        "fork" in multiprocessing.get_all_start_methods()
+        and (os.cpu_count() or 1) > 1
+        and threading.active_count() == 1
+    )
+
+
+def render_pages(view: View) -> tuple[Page, ...]:
+    """Every page; on big organisations a forked process renders most objective pages."""
+    objectives = view_objectives(view)
+    if len(objectives) < PARALLEL_MIN_OBJECTIVES or not can_fork():
+        return (*other_pages(view), *objective_pages(view, objectives), *kpi_pages(view))
+    split = int(len(objectives) * (1 - CHILD_SHARE))
+    global _forked_view
+    _forked_view = view
+    try:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+            rest = pool.submit(_render_objectives_in_child, split)
+            pages = [*other_pages(view), *objective_pages(view, objectives[:split])]
+            pages += rest.result()
+    finally:
+        _forked_view = None
+    return (*pages, *kpi_pages(view))
+
+
+def other_pages(view: View) -> list[Page]:
+    """Home, the overviews and the unit pages."""
+    return [home_page(view), *index_pages(view), *unit_pages(view)]
 
 
 def render_site(goals: Goals, card: Scorecard) -> SiteContent:
     """The whole site for ``goals`` scored in ``card``."""
     view = View(goals, card)
-    pages = tuple(p for build in PAGE_BUILDERS for p in build(view))
-    return SiteContent(pages, site_files(view), navigation(view))
+    return SiteContent(render_pages(view), site_files(view), navigation(view))

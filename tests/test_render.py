@@ -1,0 +1,279 @@
+"""Stage 5: page content, badges, charts and goal bodies, without any site engine."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from okrsite.model import Goals, Org, Period, Point, Unit
+from okrsite.pipeline import read_goals
+from okrsite.render import inert, number, one_line, percent, render, safe_title
+from okrsite.render.badges import LABEL_FILL, STATUS_FILL, TEXT_FILL, badge_svg
+from okrsite.render.charts import trend_chart
+from okrsite.render.markdown import is_safe_link, render_body
+from okrsite.render.pages import NAV_UNIT_BUDGET, NavItem, View, navigation, render_site
+from okrsite.score import Scorecard, score_goals
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+# --- goal bodies ---------------------------------------------------------------------------------
+
+BODIES = [
+    # (Markdown, what the HTML must contain, what it must not contain)
+    ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;", "<script"),
+    ('<img src=x onerror="alert(1)">', "&lt;img src=x onerror=", "<img"),
+    ("[x](javascript:alert(1))", "[x](javascript:alert(1))", "href"),
+    ("[x](JaVaScRiPt:alert(1))", "[x](JaVaScRiPt:alert(1))", "href"),
+    ("[x](vbscript:msgbox(1))", "[x](vbscript:msgbox(1))", "href"),
+    ("[x](data:text/html;base64,PHNjcmlwdD4=)", "[x](data:text/html", "href"),
+    ("[x](data:image/png;base64,AAAA)", "[x](data:image/png", "href"),
+    ("[x](file:///etc/passwd)", "[x](file:///etc/passwd)", "href"),
+    ("[ok](https://example.com/a?b=1)", '<a href="https://example.com/a?b=1">ok</a>', "<img"),
+    ("[rel](../other/)", '<a href="../other/">rel</a>', "<img"),
+    ("[mail](mailto:a@example.com)", '<a href="mailto:a@example.com">mail</a>', "<img"),
+    ("![px](https://t.example/p.png)", '<a href="https://t.example/p.png">px</a>', "<img"),
+    ("# Heading", "<h3>Heading</h3>", "<h1"),
+    ("#### Deep", "<h6>Deep</h6>", "<h4"),
+    ("para\n{: onclick=alert(1) }", "&#123;: onclick=alert(1) &#125;</p>", "<p onclick"),
+    ('--8<-- "/etc/passwd"', "--8&lt;-- &quot;/etc/passwd&quot;", "root:"),
+    ("{{ 7*7 }} {% if x %}", "&#123;&#123; 7*7 &#125;&#125; &#123;% if x %&#125;", "49"),
+    ("```\n<b>\n```", "<pre><code>&lt;b&gt;&#10;</code></pre>", "<b>"),
+    ("a\n\nb", "<p>a</p>&#10;<p>b</p>", "\n"),
+    ("www.example.com", "www.example.com", "href"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("source", "present", "absent"), BODIES)
+def test_bodies_render_safely(source: str, present: str, absent: str) -> None:
+    html = render_body(source)
+    assert present in html
+    assert absent not in html
+    assert "\n" not in html and "{" not in html and "}" not in html
+
+
+def test_an_empty_body_renders_nothing() -> None:
+    assert render_body("  \n\n") == ""
+
+
+@pytest.mark.parametrize(
+    ("url", "safe"),
+    [
+        ("https://a.example", True),
+        ("http://a.example", True),
+        ("mailto:x@y.z", True),
+        ("relative/path", True),
+        ("#anchor", True),
+        ("javascript:alert(1)", False),
+        (" javascript:alert(1)", False),
+        ("data:image/png;base64,AA", False),
+        ("ftp://a.example", False),
+        ("file:///etc/passwd", False),
+    ],
+)
+def test_only_plain_links_are_kept(url: str, safe: bool) -> None:
+    assert is_safe_link(url) is safe
+
+
+@given(st.text(max_size=300))
+def test_any_body_is_inert(text: str) -> None:
+    html = render_body(text)
+    assert "\n" not in html and "{" not in html and "}" not in html
+    assert "<script" not in html.lower()
+    assert not re.search(r"<[a-z]+[^>]*\son\w+=", html, re.I)
+
+
+# --- titles and values ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "safe"),
+    [
+        ("Grow revenue", "Grow revenue"),
+        ("<script>x</script>", "‹script›x‹/script›"),
+        ("&lt;b&gt; R&D", "＆lt;b＆gt; R＆D"),
+        ("{{ 7*7 }}", "(( 7*7 ))"),
+        ('say "hi"\n\tnow', "say ”hi” now"),
+        ("   ", "Untitled"),
+    ],
+)
+def test_safe_titles(title: str, safe: str) -> None:
+    assert safe_title(title) == safe
+
+
+@given(st.text(max_size=200))
+def test_safe_titles_never_carry_markup(text: str) -> None:
+    title = safe_title(text)
+    assert not set("<>&\"'{}`\\") & set(title)
+    assert "\n" not in title
+
+
+def test_values_written_by_templates_are_inert() -> None:
+    assert inert("a\n{b}<c>") == "a&#10;&#123;b&#125;&lt;c&gt;"
+    assert inert(None) == ""
+    assert inert(12.5) == "12.5"
+    assert one_line("<p>\n  a\n</p>\n") == "<p> a </p>"
+
+
+def test_templates_never_evaluate_their_values() -> None:
+    rendered = render("search.html", lead="{{ 7*7 }}", sections=[], body="")
+    assert "49" not in rendered and "&#123;&#123; 7*7 &#125;&#125;" in rendered
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "text"),
+    [(14.0, None, "14"), (12.345, None, "12.35"), (1234567, "EUR", "1,234,567 EUR"),
+     (0.25, "%", "0.25 %"), (None, None, "–"), (-3.5, None, "-3.5")],
+)  # fmt: skip
+def test_numbers(value: float | None, unit: str | None, text: str) -> None:
+    assert number(value, unit) == text
+
+
+def test_percentages() -> None:
+    assert [percent(s) for s in (0, 0.456, 1, None)] == ["0%", "46%", "100%", "–"]
+
+
+# --- badges --------------------------------------------------------------------------------------
+
+
+def contrast(foreground: str, background: str) -> float:
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("fill", [LABEL_FILL, *STATUS_FILL.values()])
+def test_badge_colours_meet_wcag_aa(fill: str) -> None:
+    assert contrast(TEXT_FILL, fill) >= 4.5
+
+
+@pytest.mark.parametrize(
+    ("score", "status", "texts"),
+    [
+        (0.62, "on_track", ["62%", "on track"]),
+        (0.3, "at_risk", ["30%", "at risk"]),
+        (0.0, "off_track", ["0%", "off track"]),
+        (0.0, "not_started", ["0%", "not started"]),
+        (1.0, "on_track", ["100%", "on track"]),
+    ],
+)
+def test_badges_say_score_and_status_in_words(score: float, status: str, texts: list[str]) -> None:
+    svg = ElementTree.fromstring(badge_svg(score, status))
+    assert [t.text for t in svg.iter(f"{SVG}text")] == texts
+    assert svg.get("aria-label") == f"Score {texts[0]}, {texts[1]}"
+    fills = {r.get("fill") for r in svg.iter(f"{SVG}rect")}
+    assert STATUS_FILL[status] in fills
+    width = int(svg.get("width") or 0)
+    assert sum(int(r.get("width") or 0) for r in svg.iter(f"{SVG}rect") if r.get("fill")) == width
+
+
+# --- charts --------------------------------------------------------------------------------------
+
+
+def points(*values: float) -> list[Point]:
+    return [Point(date(2026, 10, 1 + 7 * i), v) for i, v in enumerate(values)]
+
+
+def test_a_chart_needs_two_points() -> None:
+    assert trend_chart(points(3), title="x") is None
+
+
+def test_charts_draw_values_and_a_target_line() -> None:
+    chart = trend_chart(points(10, 11, 12.5), title="ARR <b>", unit="M EUR", target=14)
+    assert chart is not None
+    svg = ElementTree.fromstring(str(chart))
+    label = svg.get("aria-label") or ""
+    assert label.startswith("ARR <b>: 3 values from 2026-10-01 to 2026-10-15, latest 12.5 M EUR")
+    assert label.endswith("target 14 M EUR")
+    texts = [t.text for t in svg.iter(f"{SVG}text")]
+    assert "target 14" in texts and "Oct 1" in texts and "Oct 15" in texts
+    line = next(p for p in svg.iter(f"{SVG}path") if p.get("class") == "okr-chart__line")
+    assert (line.get("d") or "").count("L") == 2
+    assert "<b>" not in str(chart)
+
+
+def test_charts_show_thresholds() -> None:
+    chart = trend_chart(points(30, 40), title="NPS", thresholds=[("green", "healthy ≥", 45)])
+    assert chart is not None and "healthy ≥ 45" in chart
+
+
+# --- whole sites ---------------------------------------------------------------------------------
+
+
+def fixture_site(name: str):
+    goals = read_goals(FIXTURES / name / "goals")
+    card = score_goals(goals, date(2026, 11, 20))
+    return goals, card, render_site(goals, card)
+
+
+@pytest.mark.parametrize("name", ["site", "hostile", "private"])
+def test_rendered_pages_are_one_inert_line(name: str) -> None:
+    _, _, content = fixture_site(name)
+    for page in content.pages:
+        for html in (page.html, page.summary):
+            assert "\n" not in html and "{" not in html and "}" not in html
+        assert not set("<>&\"'{}") & set(page.title)
+
+
+def test_private_goals_are_not_rendered() -> None:
+    goals, _, content = fixture_site("private")
+    text = " ".join([*(p.html + p.summary + p.title for p in content.pages), *content.files])
+    text += b"".join(content.files.values()).decode()
+    assert "zq9canary" not in text.lower()
+    public = {f"objectives/{o.id}/" for o in goals.objectives if not o.private}
+    assert public <= {p.url for p in content.pages}
+
+
+def test_the_nav_holds_units_not_objectives() -> None:
+    _, _, content = fixture_site("site")
+    titles = [item.title for item in content.nav]
+    assert titles == ["Home", "Attention", "Alignment", "Units", "KPIs"]
+    urls = {item.url for item in walk(content.nav)}
+    assert not any(url.startswith("objectives/") for url in urls)
+    assert {"units/acme/", "units/sales/", "units/emea/", "units/eng/"} <= urls
+
+
+def walk(items: tuple[NavItem, ...]) -> list[NavItem]:
+    return [entry for item in items for entry in (item, *walk(item.children))]
+
+
+def big_org(departments: int, teams: int) -> View:
+    units = [Unit("top", "Top")]
+    for d in range(departments):
+        units.append(Unit(f"d{d}", f"Department {d}", parent="top"))
+        units += [Unit(f"d{d}-t{t}", f"Team {t}", parent=f"d{d}") for t in range(teams)]
+    period = Period("2026-Q4", date(2026, 10, 1), date(2026, 12, 31))
+    goals = Goals(Org("Big", tuple(units), (period,)), (), ())
+    return View(goals, Scorecard(date(2026, 11, 20), period, {}, {}, {}))
+
+
+@pytest.mark.parametrize(("departments", "teams"), [(5, 3), (20, 20), (45, 45), (200, 2)])
+def test_the_nav_stays_bounded_as_the_org_grows(departments: int, teams: int) -> None:
+    nav = navigation(big_org(departments, teams))
+    units = [i for i in walk(nav) if i.url.startswith("units/") and i.url != "units/"]
+    assert len(units) <= max(NAV_UNIT_BUDGET, 1 + departments)
+    assert units[0].url == "units/top/"
+    if 1 + departments + departments * teams <= NAV_UNIT_BUDGET:
+        assert len(units) == 1 + departments + departments * teams
+
+
+def test_forked_rendering_gives_the_same_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    from okrsite.render import pages
+
+    goals = read_goals(FIXTURES / "site" / "goals")
+    card = score_goals(goals, date(2026, 11, 20))
+    serial = render_site(goals, card).pages
+    monkeypatch.setattr(pages, "PARALLEL_MIN_OBJECTIVES", 1)
+    monkeypatch.setattr(pages, "can_fork", lambda: True)
+    assert render_site(goals, card).pages == serial
