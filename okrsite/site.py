@@ -236,7 +236,12 @@ def derive_config(
     user_pages: list[str],
     config_dir: Path,
 ) -> dict[str, Any]:
-    """The staging project's configuration: the user's, with our pages, nav, theme and CSS."""
+    """The staging project's configuration: the user's, with our pages, nav, theme and CSS.
+
+    ``use_directory_urls`` is always on: ``objectives/<id>/`` is the URL ``api/okrs.json``
+    promises. Markdown extensions and plugins stay the user's: generated pages give them
+    nothing to act on (see the module's docstring).
+    """
     config = {k: v for k, v in user.items() if k not in ("docs_dir", "site_dir", "nav")}
     for key in ("INHERIT", "hooks", "watch"):
         if key in config:

@@ -123,8 +123,11 @@ def test_search_finds_an_objective_by_a_word_of_its_title(page, base_url: str) -
     sync_api.expect(result).to_contain_text(
         "Become the default choice for mid-market teams", timeout=15000
     )
-    assert result.locator("a").get_attribute("href").split("?")[0].endswith(
-        "objectives/win-mid-market/"
+    assert (
+        result.locator("a")
+        .get_attribute("href")
+        .split("?")[0]
+        .endswith("objectives/win-mid-market/")
     )
     search.fill("")
     search.press_sequentially("partner", delay=60)

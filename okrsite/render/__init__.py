@@ -25,8 +25,10 @@ from markupsafe import Markup, escape
 
 _INERT = str.maketrans({"\n": "&#10;", "\r": "&#13;", "{": "&#123;", "}": "&#125;"})
 _TITLE = str.maketrans(
-    {"<": "‹", ">": "›", "&": "＆", '"': "”", "'": "’", "`": "’", "{": "(", "}": ")", "\\": "/"}
+    {"<": "‹", ">": "›", '"': "”", "'": "’", "`": "’", "{": "(", "}": ")", "\\": "/"}
 )
+_ENTITY_START = re.compile(r"&(?=[#A-Za-z])")
+"""An ``&`` that could start a character reference (``&lt;``, ``&#60;``); ``R & D`` cannot."""
 _EMPTY = Markup("")
 _SPACE = re.compile(r"\s+")
 _FOLD = re.compile(r"[ \t]*\n\s*")
@@ -62,9 +64,11 @@ def safe_title(text: str) -> str:
     MkDocs themes write ``page.title`` into ``<title>``, the navigation and the search index
     as raw HTML, after ``striptags`` (which decodes entities). Escaping cannot survive that,
     so the characters that could form markup, entities, quotes or Jinja are replaced by
-    look-alikes, and whitespace (including line breaks) is collapsed.
+    look-alikes (an ``&`` only where a character reference could start: ``R & D`` stays),
+    and whitespace (including line breaks) is collapsed.
     """
-    return _SPACE.sub(" ", text.translate(_TITLE)).strip() or "Untitled"
+    neutral = _ENTITY_START.sub("＆", text.translate(_TITLE))
+    return _SPACE.sub(" ", neutral).strip() or "Untitled"
 
 
 def number(value: float | None, unit: str | None = None) -> str:
@@ -78,7 +82,7 @@ def number(value: float | None, unit: str | None = None) -> str:
 
 
 def percent(score: float | None) -> str:
-    """A 0..1 score as a whole percentage: ``0.625`` -> ``63%``; none: an en dash."""
+    """A 0..1 score as a whole percentage: ``0.456`` -> ``46%``; none: an en dash."""
     return "–" if score is None else f"{round(score * 100):d}%"
 
 

@@ -39,6 +39,11 @@ class Rule:
     kind: str
     """``target``, ``green`` or ``amber``: how the stylesheet draws it."""
 
+    @property
+    def label_y(self) -> float:
+        """Above the line, or below it when the line runs along the top of the chart."""
+        return self.y - 6 if self.y - 6 > TOP + 12 else self.y + 16
+
 
 @dataclass(frozen=True, slots=True)
 class Chart:
