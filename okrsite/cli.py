@@ -225,19 +225,17 @@ def build(
     no_git: bool,
 ) -> None:
     """Check, score and build the site; a failed build leaves the previous site untouched."""
-    from . import git, site
+    from . import site
 
     config = site.find_config(config_file)
-    as_of = as_of or date.today()
-    git_dates = None if no_git else git.history(goals_dir, read_goals(goals_dir), as_of).dates
     target = site.build_site(
         goals_dir=goals_dir,
         config_file=config,
         site_dir=site_dir or site.default_site_dir(config),
         staging_dir=staging_dir,
-        as_of=as_of,
+        as_of=as_of or date.today(),
         engine=engine,
-        git_dates=git_dates,
+        use_git=not no_git,
     )
     click.echo(f"Site built in {target}")
 

@@ -1,17 +1,21 @@
-"""The core pipeline in one place: load -> validate -> model -> score.
+"""The core pipeline in one place: load -> validate -> model -> (git history) -> score.
 
-Every command that needs scored goals goes through :func:`read_goals` and :func:`score_goals`,
-so the stages run in the same order everywhere.
+Every command that needs scored goals goes through :func:`read_goals` (and :func:`score_folder`
+when it also wants what git knows), so the stages run in the same order everywhere.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from .errors import GoalErrors
+from .git import History, history
 from .load import LoadedTree, Source, load_goals, load_sources
 from .model import Goals, build_goals
+from .score import Scorecard, score_goals
 from .validate import validate
 
 
@@ -31,3 +35,20 @@ def read_goals(goals_dir: Path, prefix: str | None = None) -> Goals:
 def read_sources(sources: Iterable[Source], prefix: str = "goals") -> Goals:
     """Read, validate and model a goals folder given as sources (e.g. from a git revision)."""
     return check_tree(load_sources(sources, prefix))
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A goals folder read, scored at one date, with what git knows about it."""
+
+    goals: Goals
+    card: Scorecard
+    history: History
+    """Empty with ``use_git=False`` or outside a git repository."""
+
+
+def score_folder(goals_dir: Path, as_of: date, *, use_git: bool = True) -> Scored:
+    """Read a goals folder once and score it, counting git commit dates as updates."""
+    goals = read_goals(goals_dir)
+    found = history(goals_dir, goals, as_of) if use_git else History()
+    return Scored(goals, score_goals(goals, as_of, found.dates), found)

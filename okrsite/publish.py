@@ -101,10 +101,11 @@ def build_snapshot(
     staging_dir: Path, engine: str, use_git: bool
 ) -> None:
     """Score at the snapshot's date and build the site (version switcher on) into ``out_dir``."""
-    dates = git.history(goals_dir, goals, snapshot.as_of).dates if use_git else None
-    card = score_goals(goals, snapshot.as_of, dates)
+    found = git.history(goals_dir, goals, snapshot.as_of) if use_git else git.History()
+    card = score_goals(goals, snapshot.as_of, found.dates)
     config_path = site.write_project(goals, card, config_file=config_file,
-                                     staging_dir=staging_dir, extra_config=MIKE_CONFIG)
+                                     staging_dir=staging_dir, extra_config=MIKE_CONFIG,
+                                     history=found)
     site.RUNNERS[engine](config_path, out_dir)
     record = out_dir / SNAPSHOT_FILE
     record.parent.mkdir(parents=True, exist_ok=True)

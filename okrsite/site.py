@@ -44,11 +44,12 @@ import yaml
 import okrsite
 
 from .errors import BuildError, OkrError
+from .git import History
 from .model import Goals
-from .pipeline import read_goals
+from .pipeline import read_goals, score_folder
 from .render import safe_title
 from .render.pages import NavItem, Page, SiteContent, render_site
-from .score import GitDates, Scorecard, score_goals
+from .score import Scorecard, score_goals
 
 log = logging.getLogger("okrsite")
 
@@ -336,12 +337,16 @@ def theme_files(user: Mapping[str, Any], config_dir: Path) -> dict[str, bytes]:
 
 
 def project_files(
-    goals: Goals, card: Scorecard, config_file: Path | None, extra_config: Mapping[str, Any]
+    goals: Goals,
+    card: Scorecard,
+    config_file: Path | None,
+    extra_config: Mapping[str, Any],
+    history: History | None = None,
 ) -> dict[str, bytes]:
     """Every file of the staging project by its path inside the staging folder."""
     user = read_user_config(config_file)
     config_dir = (config_file.parent if config_file else Path.cwd()).resolve()
-    content = render_site(goals, card)
+    content = render_site(goals, card, history)
     mine = read_user_docs(user_docs(user, config_dir))
     pages = sorted(rel for rel in mine if rel.endswith(".md"))
     config = deep_merge(derive_config(user, goals, content, pages, config_dir), extra_config)
@@ -388,9 +393,10 @@ def write_project(
     config_file: Path | None,
     staging_dir: Path,
     extra_config: dict | None = None,
+    history: History | None = None,
 ) -> Path:
     """Write the complete, plain MkDocs project; return the path of its ``mkdocs.yml``."""
-    files = project_files(goals, card, config_file, extra_config or {})
+    files = project_files(goals, card, config_file, extra_config or {}, history)
     sync_tree(staging_dir, files)
     return staging_dir / "mkdocs.yml"
 
@@ -468,17 +474,25 @@ def build_site(
     staging_dir: Path,
     as_of: date,
     engine: str = "mkdocs",
-    git_dates: GitDates | None = None,
+    use_git: bool = False,
 ) -> Path:
-    """Check, score, write the staging project, build it and swap the site in. Returns it."""
+    """Check, score, write the staging project, build it and swap the site in. Returns it.
+
+    With ``use_git``, the last commit that changed a key result counts as an update, and
+    objective pages show when they last changed and when a target moved.
+    """
     if engine not in RUNNERS:
         raise BuildError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
     with fewer_collections():
-        goals = read_goals(goals_dir)
-        card = score_goals(goals, as_of, git_dates)
+        scored = score_folder(goals_dir, as_of, use_git=use_git)
         extra = {"site_dir": str(site_dir.absolute())}
         config_path = write_project(
-            goals, card, config_file=config_file, staging_dir=staging_dir, extra_config=extra
+            scored.goals,
+            scored.card,
+            config_file=config_file,
+            staging_dir=staging_dir,
+            extra_config=extra,
+            history=scored.history,
         )
         with atomic_site(site_dir) as out_dir:
             RUNNERS[engine](config_path, out_dir)

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from datetime import date
@@ -18,7 +17,8 @@ from okrsite.load import read_goals_dir
 from okrsite.pipeline import read_goals
 from okrsite.score import score_goals
 
-from .conftest import WORKFLOW_GOALS, GitRepo
+from .conftest import WORKFLOW_GOALS, GitRepo, invoke_in
+from .test_site import parse_html
 
 AS_OF = date(2026, 11, 20)
 
@@ -254,23 +254,23 @@ def test_a_repository_without_commits_has_no_history(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_build_counts_commit_dates_unless_no_git(repo: GitRepo) -> None:
-    from click.testing import CliRunner
-
-    from okrsite.cli import cli
-
     repo.commit("2026-10-05")
     repo.edit("eng/ship.md", "current: 300", "current: 280")
-    repo.commit("2026-11-15")
-    stale = {}
-    cwd = os.getcwd()
-    os.chdir(repo.root)
-    try:
-        for flags in ((), ("--no-git",)):
-            result = CliRunner().invoke(cli, ["build", "--as-of", "2026-11-20", *flags])
-            assert result.exit_code == 0, result.output
-            okrs = json.loads((repo.root / "site" / "api" / "okrs.json").read_text())
-            ship = next(o for o in okrs["objectives"] if o["id"] == "ship-sso")
-            stale[flags] = [kr["stale"] for kr in ship["key_results"]]
-    finally:
-        os.chdir(cwd)
+    repo.edit("eng/ship.md", "target: 200", "target: 250")  # a moved goalpost
+    moved = repo.commit("2026-11-15")
+    stale, pages = {}, {}
+    for flags in ((), ("--no-git",)):
+        code, out = invoke_in(repo.root, "build", "--as-of", "2026-11-20", *flags)
+        assert code == 0, out
+        okrs = json.loads((repo.root / "site" / "api" / "okrs.json").read_text())
+        ship = next(o for o in okrs["objectives"] if o["id"] == "ship-sso")
+        stale[flags] = [kr["stale"] for kr in ship["key_results"]]
+        pages[flags] = parse_html((repo.root / "site/objectives/ship-sso/index.html").read_text())
     assert stale == {(): [False, False], ("--no-git",): [False, True]}
+    with_git, without = pages[()], pages[("--no-git",)]
+    changed = [n.text() for n in with_git.iter("dd") if "okr-changed" in n.attrs.get("class", "")]
+    assert changed == [f"2026-11-15 ({moved[:7]})"]
+    moved_notes = [n.text() for n in with_git.iter("b") if n.attrs.get("class") == "okr-moved"]
+    assert moved_notes == ["target moved on 2026-11-15"]
+    assert not any(n.attrs.get("class") == "okr-moved" for n in without.iter("b"))
+    assert "okr-changed" not in str([n.attrs for n in without.iter("dd")])

@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from markupsafe import Markup
 
@@ -30,6 +30,9 @@ from .badges import HEALTH_WORDS, SEVERITY, STATUS_WORDS, badge_svg
 from .charts import trend_chart
 from .export import export_data, kpi_url, objective_url, unit_url
 from .markdown import render_body
+
+if TYPE_CHECKING:  # the history is data here: rendering never runs git
+    from ..git import Change, History
 
 NAV_UNIT_BUDGET = 60
 """At most this many units in the navigation (whole levels of the unit tree, top first)."""
@@ -128,9 +131,18 @@ def kr_values(kr: KeyResult, result: KeyResultScore, aligned: int) -> str:
 class View:
     """The scored goals with the lookups the templates need, each built once."""
 
-    def __init__(self, goals: Goals, card: Scorecard) -> None:
+    def __init__(self, goals: Goals, card: Scorecard, history: History | None = None) -> None:
         self.goals, self.card = goals, card
+        self.history = history
         self._fragments: dict[tuple[str, str, str], Markup] = {}
+
+    def last_changed(self, objective: Objective) -> Change | None:
+        """The last commit that changed the objective's file (None outside git)."""
+        return self.history.objectives.get(objective.id) if self.history else None
+
+    def target_moved(self, objective: Objective, kr: KeyResult) -> Change | None:
+        """The commit that moved a key result's start or target after its period began."""
+        return self.history.target_moved.get((objective.id, kr.id)) if self.history else None
 
     @cached_property
     def children(self) -> dict[str, list[Objective]]:
@@ -523,7 +535,7 @@ def other_pages(view: View) -> list[Page]:
     return [home_page(view), *index_pages(view), *unit_pages(view)]
 
 
-def render_site(goals: Goals, card: Scorecard) -> SiteContent:
-    """The whole site for ``goals`` scored in ``card``."""
-    view = View(goals, card)
+def render_site(goals: Goals, card: Scorecard, history: History | None = None) -> SiteContent:
+    """The whole site for ``goals`` scored in ``card``; ``history`` adds what git knows."""
+    view = View(goals, card, history)
     return SiteContent(render_pages(view), site_files(view), navigation(view))
