@@ -24,7 +24,6 @@ the search index gets the short summary, whose headings carry the same anchors a
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import re
@@ -46,7 +45,7 @@ import okrsite
 from .errors import BuildError, OkrError
 from .git import History
 from .model import Goals
-from .pipeline import read_goals, score_folder
+from .pipeline import fewer_collections, read_goals, score_folder
 from .render import safe_title
 from .render.pages import NavItem, Page, SiteContent, render_site
 from .score import Scorecard, score_goals
@@ -497,19 +496,6 @@ def build_site(
         with atomic_site(site_dir) as out_dir:
             RUNNERS[engine](config_path, out_dir)
     return site_dir
-
-
-@contextmanager
-def fewer_collections(threshold: int = 100_000) -> Iterator[None]:
-    """Run the cyclic garbage collector less often while a build allocates its many small,
-    long-lived objects (model, pages, MkDocs' files): its full passes grow with the heap and
-    made big builds superlinear. Reference counting still frees everything acyclic."""
-    previous = gc.get_threshold()
-    gc.set_threshold(threshold, *previous[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*previous)
 
 
 # --- serve ------------------------------------------------------------------------------------
