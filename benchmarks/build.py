@@ -19,34 +19,16 @@ import argparse
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 import yaml
 from generate import generate
+from timing import best_of, okrsite
 
 AS_OF = "2026-11-20"
 TARGET_OVERHEAD = 1.3
 TARGET_LINEAR = 4.4
-
-
-def best_of(commands: list[tuple[list[str], Path]], repeat: int) -> list[float]:
-    """For each ``(command, cwd)``, the fastest of ``repeat`` cold runs (each must succeed).
-
-    The commands take turns, so a burst of load on a shared machine hits all of them alike.
-    """
-    times: list[list[float]] = [[] for _ in commands]
-    for _ in range(repeat):
-        for spent, (command, cwd) in zip(times, commands, strict=True):
-            start = time.perf_counter()
-            subprocess.run(command, check=True, cwd=cwd, stdout=subprocess.DEVNULL)
-            spent.append(time.perf_counter() - start)
-    return [min(spent) for spent in times]
-
-
-def okrsite_build() -> list[str]:
-    return [sys.executable, "-m", "okrsite", "build", "--as-of", AS_OF]
 
 
 def nav_size(nav: list[Any]) -> int:
@@ -86,15 +68,16 @@ def plain_project(root: Path, pages: int, nav_entries: int, theme: dict[str, Any
 def measure(units: int, root: Path, repeat: int) -> tuple[int, float, float]:
     """Generate, build with okrsite, build the matching plain project: (pages, okrsite, plain)."""
     generate(units, root / "goals")
-    subprocess.run(okrsite_build(), check=True, cwd=root, stdout=subprocess.DEVNULL)
+    build = okrsite("build", "--as-of", AS_OF)
+    subprocess.run(build, check=True, cwd=root, stdout=subprocess.DEVNULL)
     derived = yaml.load((root / ".okrsite" / "mkdocs.yml").read_text(), Loader=yaml.SafeLoader)
     pages = sum(1 for _ in (root / ".okrsite" / "docs").rglob("*.md"))
     theme = {k: v for k, v in derived["theme"].items() if k != "custom_dir"}
     plain_root = root / "plain"
     plain_project(plain_root, pages, nav_size(derived["nav"]), theme)
     plain = [sys.executable, "-m", "mkdocs", "build", "-q"]
-    okrsite, mkdocs = best_of([(okrsite_build(), root), (plain, plain_root)], repeat)
-    return pages, okrsite, mkdocs
+    ours, mkdocs = best_of([(build, root), (plain, plain_root)], repeat)
+    return pages, ours, mkdocs
 
 
 def main() -> int:

@@ -14,13 +14,12 @@ Prints the figures and the ratios; exits 1 when a target is missed. Run:
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from generate import generate
+from timing import best_of, okrsite
 
 NAIVE = r"""
 import sys, pathlib, yaml
@@ -40,20 +39,6 @@ TARGET_SPEEDUP = 5.0
 TARGET_LINEAR = 4.4
 
 
-def best_of(command: list[str], repeat: int) -> float:
-    """The fastest of ``repeat`` cold runs of ``command`` (it must succeed)."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def okrsite_check(goals: Path) -> list[str]:
-    return [sys.executable, "-m", "okrsite", "check", str(goals)]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--units", type=int, default=500)
@@ -65,9 +50,14 @@ def main() -> int:
         small, big = Path(tmp, "small"), Path(tmp, "big")
         files = generate(args.units, small)
         big_files = generate(args.big, big)
-        naive = best_of([sys.executable, "-c", NAIVE, str(small)], args.repeat)
-        check_small = best_of(okrsite_check(small), args.repeat)
-        check_big = best_of(okrsite_check(big), args.repeat)
+        naive, check_small, check_big = best_of(
+            [
+                ([sys.executable, "-c", NAIVE, str(small)], None),
+                (okrsite("check", str(small)), None),
+                (okrsite("check", str(big)), None),
+            ],
+            args.repeat,
+        )
 
     speedup = naive / check_small
     linear = check_big / check_small

@@ -20,10 +20,10 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from generate import generate
+from timing import best_of, okrsite
 
 TARGET_DIFF = 2.5
 TARGET_GIT = 1.5
@@ -56,20 +56,6 @@ def make_repo(repo: Path, units: int) -> tuple[int, str, str]:
     return files, first, git(repo, "rev-parse", "HEAD")
 
 
-def best_of(command: list[str], cwd: Path, repeat: int) -> float:
-    """The fastest of ``repeat`` cold runs of ``command`` (it must succeed)."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def okrsite(*args: str) -> list[str]:
-    return [sys.executable, "-m", "okrsite", *args]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--units", type=int, default=500)
@@ -81,10 +67,16 @@ def main() -> int:
         repo = Path(tmp, "repo")
         files, first, last = make_repo(repo, args.units)
         changed = len(git(repo, "diff", "--name-only", first, last).splitlines())
-        check = best_of(okrsite("check", "goals"), repo, args.repeat)
-        diff = best_of(okrsite("diff", first, last, "--as-of", AS_OF), repo, args.repeat)
-        plain = best_of(okrsite("build", "--as-of", AS_OF, "--no-git"), repo, args.build_repeat)
-        fresh = best_of(okrsite("build", "--as-of", AS_OF), repo, args.build_repeat)
+        check, diff = best_of(
+            [(okrsite("check", "goals"), repo),
+             (okrsite("diff", first, last, "--as-of", AS_OF), repo)],
+            args.repeat,
+        )
+        plain, fresh = best_of(
+            [(okrsite("build", "--as-of", AS_OF, "--no-git"), repo),
+             (okrsite("build", "--as-of", AS_OF), repo)],
+            args.build_repeat,
+        )
 
     diff_ratio, git_ratio = diff / check, fresh / plain
     print(f"{args.units} units, {files} files, {len(MUTATIONS) + 1} commits; "
