@@ -18,12 +18,38 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
+from jinja2.compiler import CodeGenerator
 from markupsafe import Markup, escape
 
+if TYPE_CHECKING:
+    from jinja2.compiler import Frame
+    from jinja2.nodes import Expr
+
+try:  # markupsafe's own escaping of a plain string, without wrapping it in Markup
+    from markupsafe import _escape_inner
+except ImportError:  # pragma: no cover - another markupsafe layout
+
+    def _escape_inner(s: str, /) -> str:
+        return str(escape(s))
+
+
 _INERT = str.maketrans({"\n": "&#10;", "\r": "&#13;", "{": "&#123;", "}": "&#125;"})
+
+
+def _references(text: str) -> str:
+    """``text.translate(_INERT)``, several times faster (none of the replacements brings back
+    a character replaced after it)."""
+    return (
+        text.replace("\n", "&#10;")
+        .replace("\r", "&#13;")
+        .replace("{", "&#123;")
+        .replace("}", "&#125;")
+    )
+
+
 _TITLE = str.maketrans(
     {"<": "‹", ">": "›", '"': "”", "'": "’", "`": "’", "{": "(", "}": ")", "\\": "/"}
 )
@@ -32,6 +58,8 @@ _ENTITY_START = re.compile(r"&(?=[#A-Za-z])")
 _EMPTY = Markup("")
 _SPACE = re.compile(r"\s+")
 _FOLD = re.compile(r"[ \t]*\n\s*")
+_FOLD_FAST = re.compile(r"\n\s*")
+""":data:`_FOLD` where no line ends in a space or tab: a literal first, so much faster."""
 
 
 def inert(value: Any) -> Markup:
@@ -44,7 +72,7 @@ def inert(value: Any) -> Markup:
         return value
     if isinstance(value, str):
         if "{" in value or "}" in value or "\n" in value or "\r" in value:
-            return Markup(str(escape(value)).translate(_INERT))
+            return Markup(_references(str(escape(value))))
         return escape(value)
     if value is None:
         return _EMPTY
@@ -53,9 +81,26 @@ def inert(value: Any) -> Markup:
     return inert(str(value))
 
 
+def inert_text(value: Any) -> str:
+    """:func:`inert` as a plain string: what compiled templates write for ``{{ value }}``
+    (see :class:`_InertOutput`). Same text, without a ``Markup`` object per value."""
+    if type(value) is str:
+        text = _escape_inner(value)
+        if "{" in text or "}" in text or "\n" in text or "\r" in text:
+            return _references(text)
+        return text
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return ""
+    if type(value) in (int, float):
+        return str(value)
+    return inert_text(str(value))
+
+
 def keep_lines(html: str) -> Markup:
     """Trusted HTML whose line breaks are content (``<pre>``): kept as character references."""
-    return Markup(html.translate(_INERT))
+    return Markup(_references(html))
 
 
 def safe_title(text: str) -> str:
@@ -94,13 +139,55 @@ def day(value: date | None) -> str:
 def one_line(html: str) -> str:
     """Fold rendered markup onto one line: its values carry no raw line breaks, so the ones
     left are the templates' layout."""
-    return _FOLD.sub(" ", html).strip()
+    if " \n" in html or "\t\n" in html:
+        return _FOLD.sub(" ", html).strip()
+    return _FOLD_FAST.sub(" ", html).strip()
+
+
+class _InertOutput(CodeGenerator):
+    """Compiles ``{{ value }}`` in autoescaped templates to ``inert_text(value)`` alone.
+
+    Jinja writes ``escape(finalize(value))``, which with ``finalize=inert`` escapes each value
+    and then copies the result into a second ``Markup``: the bulk of the rendering time.
+    :func:`inert_text` writes the very same text in one step. Anywhere else (no autoescape,
+    ``{% autoescape %}`` blocks) Jinja's own code is kept.
+    """
+
+    def _writes_inert(self, frame: Frame, finalize: CodeGenerator._FinalizeInfo) -> bool:
+        ctx = frame.eval_ctx
+        return (
+            ctx.autoescape is True
+            and not ctx.volatile
+            and finalize.src == "environment.finalize("
+            and self.environment.finalize is inert
+        )
+
+    def _output_child_pre(
+        self, node: Expr, frame: Frame, finalize: CodeGenerator._FinalizeInfo
+    ) -> None:
+        if self._writes_inert(frame, finalize):
+            self.write("environment.inert_text(")
+        else:
+            super()._output_child_pre(node, frame, finalize)
+
+    def _output_child_post(
+        self, node: Expr, frame: Frame, finalize: CodeGenerator._FinalizeInfo
+    ) -> None:
+        if self._writes_inert(frame, finalize):
+            self.write(")")
+        else:
+            super()._output_child_post(node, frame, finalize)
+
+
+class _Environment(jinja2.Environment):
+    code_generator_class = _InertOutput
+    inert_text = staticmethod(inert_text)
 
 
 @cache
 def environment() -> jinja2.Environment:
     """The one compiled template environment for pages, badges and charts."""
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.PackageLoader("okrsite", "templates"),
         autoescape=True,
         finalize=inert,

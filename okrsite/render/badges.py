@@ -8,6 +8,7 @@ use the same words as small HTML chips styled by the site's stylesheet.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from . import one_line, percent, render
 
@@ -77,7 +78,13 @@ class BadgePart:
 
 def badge_svg(score: float | None, status: str) -> str:
     """A stand-alone SVG badge: the score as a percentage and the status in words."""
-    left_text, right_text = percent(score), STATUS_WORDS[status]
+    return _badge(percent(score), status)
+
+
+@cache
+def _badge(left_text: str, status: str) -> str:
+    """The badge for a percentage and a status: a few hundred of them make every badge."""
+    right_text = STATUS_WORDS[status]
     left = BadgePart(left_text, LABEL_FILL, 0, text_width(left_text) + 2 * PADDING)
     right = BadgePart(
         right_text, STATUS_FILL[status], left.width, text_width(right_text) + 2 * PADDING

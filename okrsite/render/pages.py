@@ -16,7 +16,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from ..model import Goals, KeyResult, Kpi, Objective, Period, Point, Unit
 from ..score import KeyResultScore, KpiState, ObjectiveScore, Scorecard
-from . import number, one_line, percent, render, safe_title
+from . import environment, number, one_line, percent, render, safe_title
 from .badges import HEALTH_WORDS, SEVERITY, STATUS_WORDS, badge_svg
 from .charts import trend_chart
 from .export import export_data, kpi_url, objective_url, unit_url
@@ -135,6 +135,7 @@ class View:
         self.goals, self.card = goals, card
         self.history = history
         self._fragments: dict[tuple[str, str, str], Markup] = {}
+        self._key_results: dict[str, list[KrView]] = {}
 
     def last_changed(self, objective: Objective) -> Change | None:
         """The last commit that changed the objective's file (None outside git)."""
@@ -222,7 +223,15 @@ class View:
         return list(reversed(self.goals.ancestors(objective.id)))
 
     def key_results(self, objective: Objective, charts: bool = False) -> list[KrView]:
-        return [self.kr_view(objective, kr, charts) for kr in objective.key_results]
+        """The key results' rows (made once per objective: cards, attention and the objective
+        page all show them); with ``charts``, their trend charts too (objective pages)."""
+        views = self._key_results.get(objective.id)
+        if views is None:
+            views = [self.kr_view(objective, kr) for kr in objective.key_results]
+            self._key_results[objective.id] = views
+        if not charts:
+            return views
+        return [replace(kv, chart=self.kr_chart(objective, kv.kr, kv.kpi)) for kv in views]
 
     def kr_view(self, objective: Objective, kr: KeyResult, chart: bool = False) -> KrView:
         """A key result's row; with ``chart``, its trend chart is made too (objective pages)."""
@@ -488,8 +497,10 @@ def site_files(view: View) -> dict[str, bytes]:
 
 PARALLEL_MIN_OBJECTIVES = 400
 """Below this many objective pages, a second process costs more than it saves."""
-CHILD_SHARE = 0.6
+CHILD_SHARE = 0.65
 """The share of objective pages a forked process renders while this one does everything else."""
+FORKED_TEMPLATES = ("objective.html", "macros.html", "row.html", "chart.svg", "search.html")
+"""What objective pages use: compiled before the fork, so the child inherits them."""
 _forked_view: View | None = None
 """The view a forked child renders from: it inherits it, nothing is pickled on the way in."""
 
@@ -512,22 +523,27 @@ def can_fork() -> bool:
     )
 
 
-def render_pages(view: View) -> tuple[Page, ...]:
-    """Every page; on big organisations a forked process renders most objective pages."""
+def render_pages(view: View) -> tuple[tuple[Page, ...], dict[str, bytes]]:
+    """Every page and the other files; on big organisations a forked process renders most
+    objective pages while this one renders the rest."""
     objectives = view_objectives(view)
     if len(objectives) < PARALLEL_MIN_OBJECTIVES or not can_fork():
-        return (*other_pages(view), *objective_pages(view, objectives), *kpi_pages(view))
+        pages = (*other_pages(view), *objective_pages(view, objectives), *kpi_pages(view))
+        return pages, site_files(view)
     split = int(len(objectives) * (1 - CHILD_SHARE))
+    for template in FORKED_TEMPLATES:  # compiled once, here, rather than in both processes
+        environment().get_template(template)
     global _forked_view
     _forked_view = view
     try:
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
             rest = pool.submit(_render_objectives_in_child, split)
             pages = [*other_pages(view), *objective_pages(view, objectives[:split])]
+            kpis, files = tuple(kpi_pages(view)), site_files(view)
             pages += rest.result()
     finally:
         _forked_view = None
-    return (*pages, *kpi_pages(view))
+    return (*pages, *kpis), files
 
 
 def other_pages(view: View) -> list[Page]:
@@ -538,4 +554,5 @@ def other_pages(view: View) -> list[Page]:
 def render_site(goals: Goals, card: Scorecard, history: History | None = None) -> SiteContent:
     """The whole site for ``goals`` scored in ``card``; ``history`` adds what git knows."""
     view = View(goals, card, history)
-    return SiteContent(render_pages(view), site_files(view), navigation(view))
+    pages, files = render_pages(view)
+    return SiteContent(pages, files, navigation(view))
