@@ -491,7 +491,9 @@ def site_files(view: View) -> dict[str, bytes]:
         for o in view.public(view.goals.objectives)
     }
     data = export_data(view.goals, view.card)
-    files["api/okrs.json"] = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
+    # Compact: a machine-readable file, and the C encoder only runs without ``indent``.
+    compact = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    files["api/okrs.json"] = (compact + "\n").encode()
     return files
 
 
