@@ -256,12 +256,6 @@ class Goals:
             current = parent
         return tuple(chain)
 
-    def owned_by(self, unit_id: str) -> tuple[Objective, ...]:
-        return tuple(o for o in self.objectives if o.owner == unit_id)
-
-    def kpis_of(self, unit_id: str) -> tuple[Kpi, ...]:
-        return tuple(k for k in self.kpis if k.owner == unit_id)
-
     def walk(self) -> Iterator[tuple[int, Objective]]:
         """Depth-first over the alignment tree: ``(depth, objective)``, roots in file order."""
         stack = [(0, o) for o in reversed(self.roots())]

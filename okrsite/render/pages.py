@@ -146,15 +146,6 @@ class View:
         return self.history.target_moved.get((objective.id, kr.id)) if self.history else None
 
     @cached_property
-    def children(self) -> dict[str, list[Objective]]:
-        """Objective id -> objectives aligned to it or to one of its key results."""
-        children: dict[str, list[Objective]] = defaultdict(list)
-        for objective in self.goals.objectives:
-            if objective.parent is not None:
-                children[objective.parent].append(objective)
-        return children
-
-    @cached_property
     def owned(self) -> dict[str, list[Objective]]:
         return group(self.goals.objectives, lambda o: o.owner)
 
@@ -208,7 +199,7 @@ class View:
         return [item for item in items if item.private]
 
     def aligned_direct(self, objective: Objective) -> list[Objective]:
-        return [o for o in self.children.get(objective.id, ()) if o.parent_kr is None]
+        return list(self.goals.aligned_to(objective.id))
 
     def via_kr(self, objective: Objective) -> str | None:
         """The title of the key result ``objective`` aligns to, when both are public."""
@@ -238,7 +229,7 @@ class View:
         linked = self.goals.kpi_by_id.get(kr.kpi) if kr.kpi else None
         public_kpi = linked if linked is not None and not linked.private else None
         result = self.score(objective).key_results[kr.id]
-        aligned = tuple(o for o in self.children.get(objective.id, ()) if o.parent_kr == kr.id)
+        aligned = self.goals.aligned_to_kr(objective.id, kr.id)
         scoring = self.goals.org.scoring
         expected = self.score(objective).expected
         return KrView(
