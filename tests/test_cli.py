@@ -141,3 +141,13 @@ def test_schema_without_a_name_prints_all_three() -> None:
     code, out = run("schema")
     assert code == 0
     assert sorted(json.loads(out)) == ["kpi", "objective", "org"]
+
+
+def test_show_marks_private_objectives(tiny_goals: Path) -> None:
+    win = tiny_goals / "sales" / "win.md"
+    win.write_text(win.read_text().replace("weight: 2\n", "weight: 2\nvisibility: private\n"))
+    code, out = run("show", tiny_goals, "--as-of", AS_OF)
+    assert code == 0
+    assert out.splitlines()[4] == (
+        "  ● Win mid-market deals  [sales · 2026-Q4]  56% on track  (private)"
+    )

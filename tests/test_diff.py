@@ -192,3 +192,9 @@ def test_a_new_id_in_the_same_file_is_a_rename(changed: GitRepo) -> None:
         "parent": {"before": "win-mid-market#deals", "after": "win-midmarket#deals"},
         "owner": None,
     }]
+
+
+def test_a_goals_folder_missing_from_head_is_an_error(changed: GitRepo) -> None:
+    code, output = run(changed, "base", "head", "--goals-dir", "okrs")
+    assert code == 1
+    assert "Error: there is no goals folder 'okrs' in head" in output
