@@ -563,6 +563,45 @@ def test_an_engine_failure_leaves_the_previous_site_untouched(tmp_path: Path) ->
     assert snapshot(built.site_dir) == before
 
 
+def test_sync_tree_writes_only_what_changed(tmp_path: Path) -> None:
+    root = tmp_path / "staging"
+    site.sync_tree(root, {site.STAGING_MARKER: b"", "a/b/old.md": b"old", "a/same.md": b"same",
+                          "a/changed.md": b"v1"})  # fmt: skip
+    same = (root / "a" / "same.md").stat()
+    os.link(root / "a" / "changed.md", tmp_path / "published.md")  # as a built site links it
+    site.sync_tree(root, {site.STAGING_MARKER: b"", "a/same.md": b"same", "a/changed.md": b"v2",
+                          "c/new.md": b"new"})  # fmt: skip
+    assert sorted(site.files_under(root)) == [site.STAGING_MARKER, "a/changed.md", "a/same.md",
+                                              "c/new.md"]  # fmt: skip
+    assert not (root / "a" / "b").exists()  # emptied folders go too
+    assert (root / "a" / "same.md").stat().st_ino == same.st_ino
+    assert (root / "a" / "same.md").stat().st_mtime_ns == same.st_mtime_ns
+    assert (root / "a" / "changed.md").read_bytes() == b"v2"
+    assert (tmp_path / "published.md").read_bytes() == b"v1"  # replaced, not rewritten
+
+
+def test_generated_static_files_are_linked_not_copied(acme: Built) -> None:
+    for rel in ("badges/win-mid-market.svg", "api/okrs.json", "assets/okrsite/okrsite.css"):
+        assert os.path.samefile(acme.site_dir / rel, acme.staging_dir / "docs" / rel), rel
+
+
+def test_a_later_build_never_alters_the_published_site_through_a_link(tmp_path: Path) -> None:
+    built = make_project(tmp_path, "site")
+    built.build()
+    before = snapshot(built.site_dir)
+    badge = built.staging_dir / "docs" / "badges" / "win-mid-market.svg"
+    old_badge = badge.read_bytes()
+    goal = built.goals_dir / "sales" / "win-mid-market.md"
+    goal.write_text(goal.read_text().replace("score: 0.5", "score: 1.0"))
+    assert built.config_file is not None
+    with built.config_file.open("a") as config:
+        config.write("markdown_extensions: [no_such_extension]\n")
+    with pytest.raises(BuildError, match="mkdocs failed"):
+        built.build()
+    assert badge.read_bytes() != old_badge  # the staging project changed under the site
+    assert snapshot(built.site_dir) == before
+
+
 def test_cli_build_reports_every_error_and_exits_1(tmp_path: Path) -> None:
     built = make_project(tmp_path, "site")
     runner = CliRunner()
