@@ -10,7 +10,7 @@ check), then times, each in a fresh process and each the best of ``--repeat`` ru
   derived ``mkdocs.yml`` and a bounded nav of the same size.
 
 Prints the figures and the ratios; exits 1 when a target is missed. Run:
-``python benchmarks/build.py [--units 500] [--big 2000] [--repeat 3] [--keep DIR]``.
+``python benchmarks/build.py [--units 500] [--big 2000] [--repeat 5] [--keep DIR]``.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--units", type=int, default=500)
     parser.add_argument("--big", type=int, default=2000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="build here and keep the folders")
     args = parser.parse_args()
 

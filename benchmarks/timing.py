@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -14,11 +15,14 @@ Command = tuple[list[str], Path | None]
 def best_of(commands: list[Command], repeat: int) -> list[float]:
     """For each command, the fastest of ``repeat`` cold runs (each must succeed).
 
-    The commands take turns, so a burst of load on a shared machine hits all of them alike.
+    The commands take turns, so a burst of load on a shared machine hits all of them alike,
+    and each starts with nothing left to write back from the one before (``os.sync``): the
+    file system's delayed writes would otherwise land in the middle of the next run.
     """
     times: list[list[float]] = [[] for _ in commands]
     for _ in range(repeat):
         for spent, (command, cwd) in zip(times, commands, strict=True):
+            os.sync()
             start = time.perf_counter()
             subprocess.run(command, check=True, cwd=cwd, stdout=subprocess.DEVNULL)
             spent.append(time.perf_counter() - start)

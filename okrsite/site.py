@@ -37,9 +37,10 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+from mkdocs.plugins import BasePlugin
 
 import okrsite
 
@@ -50,6 +51,10 @@ from .pipeline import fewer_collections, read_goals, score_folder
 from .render import safe_title
 from .render.pages import NavItem, Page, SiteContent, render_site
 from .score import Scorecard, score_goals
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
 
 log = logging.getLogger("okrsite")
 
@@ -382,7 +387,7 @@ def sync_tree(root: Path, files: Mapping[str, bytes]) -> None:
     """Make ``root`` hold exactly ``files``; unchanged files are not rewritten (serve).
 
     A changed file is replaced by a new one, never rewritten in place: the built site may
-    hold a hard link to it (see :class:`_LinkStaticFiles`).
+    hold a hard link to it (see :class:`LinkStaticFiles`).
     """
     if root.exists() and any(root.iterdir()) and not (root / STAGING_MARKER).is_file():
         raise BuildError(f"{root}: not empty and not an okrsite staging folder; refusing to use it")
@@ -432,34 +437,36 @@ def write_project(
 # --- engines and the atomic swap --------------------------------------------------------------
 
 
-class _LinkStaticFiles:
+class LinkStaticFiles(BasePlugin):
     """Hard-links the staging project's static files into the new site before MkDocs copies.
 
     MkDocs copies every static file, but skips a destination that already is the source file
     (plugins may write straight into ``site_dir``). A link costs one directory entry where a
     copy creates a file and its data: with thousands of badges, most of a second of the build.
-    Registered for this build only (the staging project needs no plugin). :func:`sync_tree`
-    replaces a changed file instead of rewriting it, so no later build can alter a published
-    file through its link. Where a link is impossible (another file system), MkDocs copies.
+    Added by :func:`run_mkdocs` for its build only: the staging project needs no plugin.
+    :func:`sync_tree` replaces a changed file instead of rewriting it, so no later build can
+    alter a published file through its link. Where a link is impossible (another file
+    system), MkDocs copies as usual.
     """
 
     def __init__(self, docs_dir: Path) -> None:
-        self.docs_dir = str(docs_dir.resolve()) + os.sep
+        super().__init__()
+        self.docs_dir = f"{docs_dir.resolve()}{os.sep}"
 
-    def on_files(self, files: Any, config: Any) -> Any:
-        made: set[str] = set()
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        folders: set[str] = set()
         for file in files:
             source = file.abs_src_path
             if file.is_documentation_page() or not source or not source.startswith(self.docs_dir):
                 continue
             folder = os.path.dirname(file.abs_dest_path)
-            if folder not in made:
+            if folder not in folders:
                 os.makedirs(folder, exist_ok=True)
-                made.add(folder)
+                folders.add(folder)
             try:
                 os.link(source, file.abs_dest_path)
             except OSError:
-                return files
+                break
         return files
 
 
@@ -472,7 +479,7 @@ def run_mkdocs(config_path: Path, out_dir: Path) -> None:
 
     try:
         config = load_config(str(config_path), site_dir=str(out_dir))
-        config.plugins["okrsite-link-static-files"] = _LinkStaticFiles(config_path.parent / "docs")
+        config.plugins["okrsite-link-static-files"] = LinkStaticFiles(config_path.parent / "docs")
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
