@@ -47,7 +47,7 @@ import okrsite
 from .errors import BuildError, OkrError
 from .git import History
 from .model import Goals
-from .pipeline import fewer_collections, read_goals, score_folder
+from .pipeline import fewer_collections, long_lived_heap, read_goals, score_folder
 from .render import safe_title
 from .render.pages import NavItem, Page, SiteContent, render_site
 from .score import Scorecard, score_goals
@@ -561,7 +561,7 @@ def build_site(
             extra_config=extra,
             history=scored.history,
         )
-        with atomic_site(site_dir) as out_dir:
+        with atomic_site(site_dir) as out_dir, long_lived_heap():
             RUNNERS[engine](config_path, out_dir)
     return site_dir
 
