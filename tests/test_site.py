@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import gzip
 import json
 import os
@@ -583,6 +584,21 @@ def test_sync_tree_writes_only_what_changed(tmp_path: Path) -> None:
 def test_generated_static_files_are_linked_not_copied(acme: Built) -> None:
     for rel in ("badges/win-mid-market.svg", "api/okrs.json", "assets/okrsite/okrsite.css"):
         assert os.path.samefile(acme.site_dir / rel, acme.staging_dir / "docs" / rel), rel
+
+
+def test_without_hard_links_mkdocs_copies_the_static_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def cross_device(source: object, target: object) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    built = make_project(tmp_path, "site")
+    monkeypatch.setattr(site.os, "link", cross_device)  # the site on another file system
+    built.build()
+    badge = "badges/win-mid-market.svg"
+    staged = built.staging_dir / "docs" / badge
+    assert not os.path.samefile(built.site_dir / badge, staged)
+    assert (built.site_dir / badge).read_bytes() == staged.read_bytes()
 
 
 def test_a_later_build_never_alters_the_published_site_through_a_link(tmp_path: Path) -> None:
