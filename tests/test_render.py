@@ -7,10 +7,12 @@ from datetime import date
 from pathlib import Path
 from xml.etree import ElementTree
 
+import jinja2
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import okrsite.render
 from okrsite.model import Goals, Org, Period, Point, Unit
 from okrsite.pipeline import read_goals
 from okrsite.render import inert, number, one_line, percent, render, safe_title
@@ -227,6 +229,31 @@ def test_rendered_pages_are_one_inert_line(name: str) -> None:
             assert "\n" not in html and "{" not in html and "}" not in html
         assert not set("<>\"'{}") & set(page.title)
         assert not re.search(r"&[#A-Za-z]", page.title)
+
+
+@pytest.mark.parametrize("name", ["site", "hostile"])
+def test_the_fast_value_output_writes_what_jinja_writes(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The compiled templates write ``{{ value }}`` through okrsite's own hook into Jinja's code
+    generator (a private API): when a Jinja release changes it, this shows whether the output
+    changed or only the speed-up is gone."""
+    fast = okrsite.render.environment()
+    source, _, _ = fast.loader.get_source(fast, "objective.html")  # type: ignore[union-attr]
+    assert "environment.inert_text(" in fast.compile(source, raw=True)
+    stock = jinja2.Environment(
+        loader=fast.loader, autoescape=True, finalize=inert, undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True,
+    )  # fmt: skip
+    stock.filters.update(fast.filters)
+    stock.globals.update(fast.globals)
+    goals, card, content = fixture_site(name)
+    monkeypatch.setattr(okrsite.render, "environment", lambda: stock)
+    again = render_site(goals, card)
+    assert [(p.url, p.title, p.html, p.summary) for p in again.pages] == [
+        (p.url, p.title, p.html, p.summary) for p in content.pages
+    ]
+    assert again.files == content.files
 
 
 def test_private_goals_are_not_rendered() -> None:
