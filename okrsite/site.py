@@ -33,7 +33,7 @@ import subprocess
 import sys
 import threading
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Container, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -60,6 +60,9 @@ log = logging.getLogger("okrsite")
 
 STAGING_MARKER = ".okrsite-staging"
 """Marks a folder as ours: :func:`write_project` empties only folders that carry it."""
+PREVIOUS_SITE = "previous-site"
+"""In the staging folder: the site the last build replaced, until the next build (see
+:func:`atomic_site`)."""
 STYLESHEET = "assets/okrsite/okrsite.css"
 SAFE_PATH = re.compile(r"(?!/)[^\x00\\:]+(?<!/)")
 """A relative path with ``/``: no drive, no backslash, no NUL (``..`` is checked apart)."""
@@ -369,14 +372,16 @@ def project_files(
     return files
 
 
-def files_under(root: Path) -> Iterator[str]:
-    """Every file (and symlink) below ``root``, as a relative path with ``/``: one directory
-    listing per folder."""
+def files_under(root: Path, skip: Container[str] = ()) -> Iterator[str]:
+    """Every file (and symlink) below ``root`` but outside its folders named in ``skip``, as a
+    relative path with ``/``: one directory listing per folder."""
     folders = [("", str(root))]
     while folders:
         prefix, folder = folders.pop()
         with os.scandir(folder) as entries:
             for entry in entries:
+                if not prefix and entry.name in skip:
+                    continue
                 if entry.is_dir(follow_symlinks=False):
                     folders.append((f"{prefix}{entry.name}/", entry.path))
                 else:
@@ -384,7 +389,8 @@ def files_under(root: Path) -> Iterator[str]:
 
 
 def sync_tree(root: Path, files: Mapping[str, bytes]) -> None:
-    """Make ``root`` hold exactly ``files``; unchanged files are not rewritten (serve).
+    """Make ``root`` hold exactly ``files`` (and the previous site, if any); unchanged files
+    are not rewritten (serve).
 
     A changed file is replaced by a new one, never rewritten in place: the built site may
     hold a hard link to it (see :class:`LinkStaticFiles`).
@@ -392,7 +398,7 @@ def sync_tree(root: Path, files: Mapping[str, bytes]) -> None:
     if root.exists() and any(root.iterdir()) and not (root / STAGING_MARKER).is_file():
         raise BuildError(f"{root}: not empty and not an okrsite staging folder; refusing to use it")
     root.mkdir(parents=True, exist_ok=True)
-    existing = set(files_under(root))
+    existing = set(files_under(root, skip={PREVIOUS_SITE}))
     for rel in sorted(existing - files.keys()):
         (root / rel).unlink()
         remove_empty_folders(root, rel)
@@ -514,23 +520,60 @@ RUNNERS = {"mkdocs": run_mkdocs, "zensical": run_zensical}
 
 
 @contextmanager
-def atomic_site(site_dir: Path) -> Iterator[Path]:
-    """Yield a fresh folder beside ``site_dir``; swap it in only if the block succeeds."""
+def atomic_site(site_dir: Path, previous: Path | None = None) -> Iterator[Path]:
+    """Yield a fresh folder beside ``site_dir``; swap it in only if the block succeeds.
+
+    The site it replaces is deleted; with ``previous`` (a folder on the same file system) it
+    is kept there instead, until the next build deletes it in a separate process while its
+    block runs. Removing thousands of files then costs no time of the build's own, and until
+    then the last site can be put back by hand.
+    """
     site_dir = site_dir.absolute()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     token = uuid.uuid4().hex[:8]
     new = site_dir.with_name(f".{site_dir.name}.new-{token}")
     new.mkdir()
+    removal = start_removing(previous)
     try:
         yield new
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
         raise
-    old = site_dir.with_name(f".{site_dir.name}.old-{token}")
+    finally:
+        finish_removing(removal, previous)
+    kept = previous is not None and not previous.exists() and same_file_system(previous, site_dir)
+    old = previous if kept and previous else site_dir.with_name(f".{site_dir.name}.old-{token}")
     if site_dir.exists():
         site_dir.rename(old)
     new.rename(site_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    if not kept:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def start_removing(folder: Path | None) -> subprocess.Popen[bytes] | None:
+    """Start deleting ``folder`` (if there is one) in a separate process: no thread, no lock
+    shared with this one, which may still fork."""
+    if folder is None or not folder.is_dir():
+        return None
+    code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+    quiet = subprocess.DEVNULL
+    return subprocess.Popen([sys.executable, "-c", code, str(folder)], stdin=quiet, stdout=quiet)
+
+
+def finish_removing(removal: subprocess.Popen[bytes] | None, folder: Path | None) -> None:
+    """Wait for :func:`start_removing`, then delete whatever it left behind."""
+    if removal is not None:
+        removal.wait()
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def same_file_system(folder: Path, site_dir: Path) -> bool:
+    """Whether ``folder`` can be renamed onto from beside ``site_dir``."""
+    try:
+        return folder.parent.stat().st_dev == site_dir.parent.stat().st_dev
+    except OSError:
+        return False
 
 
 def build_site(
@@ -561,7 +604,8 @@ def build_site(
             extra_config=extra,
             history=scored.history,
         )
-        with atomic_site(site_dir) as out_dir, long_lived_heap():
+        previous = staging_dir / PREVIOUS_SITE
+        with atomic_site(site_dir, previous) as out_dir, long_lived_heap():
             RUNNERS[engine](config_path, out_dir)
     return site_dir
 

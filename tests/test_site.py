@@ -569,12 +569,15 @@ def test_sync_tree_writes_only_what_changed(tmp_path: Path) -> None:
     site.sync_tree(root, {site.STAGING_MARKER: b"", "a/b/old.md": b"old", "a/same.md": b"same",
                           "a/changed.md": b"v1"})  # fmt: skip
     same = (root / "a" / "same.md").stat()
+    (root / site.PREVIOUS_SITE / "x").mkdir(parents=True)
+    (root / site.PREVIOUS_SITE / "x" / "index.html").write_text("the last site")
     os.link(root / "a" / "changed.md", tmp_path / "published.md")  # as a built site links it
     site.sync_tree(root, {site.STAGING_MARKER: b"", "a/same.md": b"same", "a/changed.md": b"v2",
                           "c/new.md": b"new"})  # fmt: skip
-    assert sorted(site.files_under(root)) == [site.STAGING_MARKER, "a/changed.md", "a/same.md",
-                                              "c/new.md"]  # fmt: skip
+    staged = sorted(site.files_under(root, skip={site.PREVIOUS_SITE}))
+    assert staged == [site.STAGING_MARKER, "a/changed.md", "a/same.md", "c/new.md"]
     assert not (root / "a" / "b").exists()  # emptied folders go too
+    assert (root / site.PREVIOUS_SITE / "x" / "index.html").read_text() == "the last site"
     assert (root / "a" / "same.md").stat().st_ino == same.st_ino
     assert (root / "a" / "same.md").stat().st_mtime_ns == same.st_mtime_ns
     assert (root / "a" / "changed.md").read_bytes() == b"v2"
@@ -616,6 +619,33 @@ def test_a_later_build_never_alters_the_published_site_through_a_link(tmp_path: 
         built.build()
     assert badge.read_bytes() != old_badge  # the staging project changed under the site
     assert snapshot(built.site_dir) == before
+
+
+def test_the_replaced_site_is_kept_until_the_next_build(tmp_path: Path) -> None:
+    built = make_project(tmp_path, "site")
+    previous = built.staging_dir / site.PREVIOUS_SITE
+    goal = built.goals_dir / "sales" / "win-mid-market.md"
+    sites = []
+    for score in ("0.5", "0.7", "0.9"):
+        goal.write_text(re.sub(r"score: [0-9.]+", f"score: {score}", goal.read_text()))
+        built.build()
+        sites.append(snapshot(built.site_dir))
+    assert sites[0] != sites[1] != sites[2]
+    assert snapshot(previous) == sites[1]  # the first one was deleted by the third build
+    assert snapshot(built.site_dir) == sites[2]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_across_file_systems_the_replaced_site_is_deleted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = make_project(tmp_path, "site")
+    monkeypatch.setattr(site, "same_file_system", lambda folder, site_dir: False)
+    built.build()
+    built.build()
+    assert not (built.staging_dir / site.PREVIOUS_SITE).exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == []
+    assert (built.site_dir / "index.html").is_file()
 
 
 def test_cli_build_reports_every_error_and_exits_1(tmp_path: Path) -> None:
