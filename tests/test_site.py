@@ -329,6 +329,9 @@ def test_search_finds_objectives_key_results_kpis_and_units(acme: Built) -> None
     assert ("kpis/nps/", "Net Promoter Score") in entries
     assert ("units/sales/", "Sales") in entries
     assert not any("skunkworks" in loc or "burn" in loc for loc, _ in entries)
+    text = next(d["text"] for d in index["docs"] if d["location"] == "objectives/grow-revenue/")
+    assert "Revenue pays for everything else." in text  # the body, as text
+    assert "Partner program brief" in text and "<a" not in text and "<li" not in text
 
 
 def test_internal_links_resolve(acme: Built) -> None:
