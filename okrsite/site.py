@@ -541,12 +541,13 @@ def atomic_site(site_dir: Path, previous: Path | None = None) -> Iterator[Path]:
         raise
     finally:
         finish_removing(removal, previous)
-    kept = previous is not None and not previous.exists() and same_file_system(previous, site_dir)
-    old = previous if kept and previous else site_dir.with_name(f".{site_dir.name}.old-{token}")
+    old = site_dir.with_name(f".{site_dir.name}.old-{token}")
+    if previous is not None and not previous.exists() and same_file_system(previous, site_dir):
+        old = previous
     if site_dir.exists():
         site_dir.rename(old)
     new.rename(site_dir)
-    if not kept:
+    if old != previous:
         shutil.rmtree(old, ignore_errors=True)
 
 
