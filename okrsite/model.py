@@ -10,17 +10,23 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any
 
 from .load import Document
+from .vocabulary import (
+    DEFAULT_AT_RISK,
+    DEFAULT_ON_TRACK,
+    DEFAULT_STALE_AFTER_DAYS,
+    KR_TYPES,
+    STATUSES,
+    Direction,
+    Health,
+    KrType,
+    Status,
+    default_kr_id,
+)
 
-KrType = Literal["metric", "milestone", "score", "aligned"]
-Status = Literal["not_started", "on_track", "at_risk", "off_track"]
-Direction = Literal["higher_is_better", "lower_is_better"]
-Health = Literal["green", "amber", "red"]
-
-KR_TYPES: tuple[KrType, ...] = ("metric", "milestone", "score", "aligned")
-STATUSES: tuple[Status, ...] = ("not_started", "on_track", "at_risk", "off_track")
+__all__ = ["KR_TYPES", "STATUSES", "Direction", "Health", "KrType", "Status"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +66,9 @@ class Period:
 class Scoring:
     """Thresholds of the status rules, from ``org.yml``'s ``scoring``."""
 
-    on_track: float = 0.7
-    at_risk: float = 0.4
-    stale_after_days: int = 14
+    on_track: float = DEFAULT_ON_TRACK
+    at_risk: float = DEFAULT_AT_RISK
+    stale_after_days: int = DEFAULT_STALE_AFTER_DAYS
 
 
 @dataclass(frozen=True)
@@ -302,17 +308,18 @@ def build_org(doc: Document) -> Org:
         for p in data["periods"]
     )
     raw_scoring = data.get("scoring") or {}
+    defaults = Scoring()
     scoring = Scoring(
-        on_track=float(raw_scoring.get("on_track", 0.7)),
-        at_risk=float(raw_scoring.get("at_risk", 0.4)),
-        stale_after_days=int(raw_scoring.get("stale_after_days", 14)),
+        on_track=float(raw_scoring.get("on_track", defaults.on_track)),
+        at_risk=float(raw_scoring.get("at_risk", defaults.at_risk)),
+        stale_after_days=int(raw_scoring.get("stale_after_days", defaults.stale_after_days)),
     )
     return Org(data["organization"], units, periods, data.get("current_period"), scoring)
 
 
 def build_key_result(raw: dict[str, Any], position: int, line: int) -> KeyResult:
     return KeyResult(
-        id=raw.get("id") or f"kr{position + 1}",
+        id=raw.get("id") or default_kr_id(position),
         title=raw["title"],
         type=raw.get("type", "metric"),
         start=_number(raw.get("start")),

@@ -38,6 +38,7 @@ from .model import (
     Scoring,
     Status,
 )
+from .vocabulary import STATUS_TOLERANCE
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +99,6 @@ class Scorecard:
 GitDates = Mapping[tuple[str, str], date]
 """(objective id, key-result id) -> the date of the last commit that changed that key result."""
 
-STATUS_TOLERANCE = 1e-9
-"""How far below a status threshold a pace may fall by float noise and still reach it."""
 
 
 # --- small arithmetic ---------------------------------------------------------------------

@@ -1,0 +1,65 @@
+"""The words and defaults of the domain, each defined once.
+
+Statuses, healths, key-result types, the scoring defaults and the words readers see for each:
+every other module (model, validation, scoring, pages, badges, terminal text, diff comments,
+the export) takes them from here, and a test checks that the JSON Schemas state the same
+defaults.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+KrType = Literal["metric", "milestone", "score", "aligned"]
+Status = Literal["not_started", "on_track", "at_risk", "off_track"]
+Direction = Literal["higher_is_better", "lower_is_better"]
+Health = Literal["green", "amber", "red"]
+
+KR_TYPES: tuple[KrType, ...] = ("metric", "milestone", "score", "aligned")
+STATUSES: tuple[Status, ...] = ("not_started", "on_track", "at_risk", "off_track")
+"""Every status, from the least to the most severe."""
+
+DEFAULT_ON_TRACK = 0.7
+"""A pace at or above this share of the expected progress is on track (Google's 0.7)."""
+DEFAULT_AT_RISK = 0.4
+"""A pace at or above this (and below on track) is at risk; below it, off track."""
+DEFAULT_STALE_AFTER_DAYS = 14
+"""A key result not updated for more days than this is stale."""
+
+STATUS_TOLERANCE = 1e-9
+"""A pace this little below a threshold still reaches it: a metric from 2 to 5 at 4.1 is 0.7 on
+paper and 0.6999999999999998 in floats, and the site shows it as 70%."""
+
+STATUS_WORDS: dict[str, str] = {
+    "not_started": "not started",
+    "on_track": "on track",
+    "at_risk": "at risk",
+    "off_track": "off track",
+}
+"""Every status as readers see it."""
+
+HEALTH_WORDS: dict[str | None, str] = {
+    "green": "healthy",
+    "amber": "warning",
+    "red": "critical",
+    None: "no thresholds",
+}
+"""Every KPI health as readers see it (``None``: the KPI has no thresholds)."""
+
+NO_VALUE = "–"
+"""What stands where a number is missing."""
+
+
+def percent(score: float | None) -> str:
+    """A 0..1 score as a whole percentage: ``0.456`` -> ``46%``; none: an en dash."""
+    return NO_VALUE if score is None else f"{score * 100:.0f}%"
+
+
+def status_word(status: str | None) -> str:
+    """A status in words; none: an en dash."""
+    return NO_VALUE if status is None else STATUS_WORDS.get(status, status)
+
+
+def default_kr_id(position: int) -> str:
+    """The id of a key result written without one: ``kr1``, ``kr2``, … by position from 0."""
+    return f"kr{position + 1}"
