@@ -373,7 +373,7 @@ def current_period(org: Org, as_of: date) -> Period:
     every period starts after ``as_of``, the earliest-starting one. Ties go to the period listed
     first in ``org.yml``.
     """
-    if org.current_period in org.period_by_id:
+    if org.current_period is not None and org.current_period in org.period_by_id:
         return org.period_by_id[org.current_period]
     periods = org.periods
     containing = [p for p in periods if p.contains(as_of)]

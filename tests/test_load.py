@@ -7,6 +7,8 @@ plain values, line marks, the body, and how files are found and named.
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -22,8 +24,8 @@ from okrsite.load import (
     load_sources,
     parse_goal,
     parse_org,
-    resolve_plain,
 )
+from okrsite.load.yaml import resolve_plain
 
 MINIMAL = Path(__file__).parent / "fixtures" / "good" / "minimal"
 GOAL = b"---\nkind: objective\ntitle: Win\n---\nBody\n"
@@ -68,9 +70,9 @@ BYTE_CASES = [
         id="an oversized file",
     ),
     pytest.param(
-        b"---\nvalues: " + b"[" * 10_000 + b"\n---\n",
+        b"---\nvalues: " + b"[" * 999 + b"\n---\n",
         [f"goals/win.md:2: values{'[0]' * (MAX_DEPTH - 1)}: is nested more than 20 levels deep"],
-        id="10,000 [ of nesting",
+        id="999 [ of nesting",
     ),
     pytest.param(
         b"---\nvalues: " + b"{a: " * 10_000 + b"\n---\n",
@@ -110,6 +112,16 @@ def test_files_that_cannot_be_goals(content: bytes, expected: list[str]) -> None
     doc, problems = goal(content)
     assert doc is None
     assert problems == expected
+
+
+def test_nesting_beyond_libyamls_own_limit_is_one_error_at_its_line() -> None:
+    """libyaml builds since 0.2.5 stop at 1,000 levels before okrsite's builder sees them."""
+    doc, problems = goal(b"---\nvalues: " + b"[" * 10_000 + b"\n---\n")
+    assert doc is None
+    assert problems in (
+        ["goals/win.md:2: invalid YAML: exceeded maximum nesting depth"],
+        [f"goals/win.md:2: values{'[0]' * (MAX_DEPTH - 1)}: is nested more than 20 levels deep"],
+    )
 
 
 def test_a_byte_order_mark_and_crlf_line_ends_are_fine() -> None:
@@ -270,3 +282,24 @@ def test_a_broken_file_keeps_the_others() -> None:
     assert [str(p) for p in tree.problems] == [
         "goals/a.md:1: has no front matter: the file must start with a line '---'"
     ]
+
+
+def test_files_that_are_not_regular_files_are_refused_without_reading_them(
+    tmp_path: Path,
+) -> None:
+    """A FIFO would block a read forever and ``/dev/zero`` would fill the memory: both are
+    refused from their ``stat``; a broken link and an oversized file are named too."""
+    goals = tmp_path / "goals"
+    shutil.copytree(MINIMAL, goals)
+    os.mkfifo(goals / "pipe.md")
+    (goals / "zero.md").symlink_to("/dev/zero")
+    (goals / "gone.md").symlink_to(goals / "nowhere.md")
+    (goals / "huge.md").write_bytes(b"---\n" + b"#" * (MAX_FILE_BYTES + 1))
+    tree = load_goals(goals, "goals")
+    assert [str(p) for p in tree.problems] == [
+        "goals/gone.md:0: is a broken symbolic link",
+        "goals/huge.md:0: file is larger than 1000 kB",
+        "goals/pipe.md:0: is not a regular file",
+        "goals/zero.md:0: is not a regular file",
+    ]
+    assert len(tree.goals) == len(load_goals(MINIMAL, "goals").goals)
