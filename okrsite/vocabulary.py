@@ -10,12 +10,26 @@ from __future__ import annotations
 
 from typing import Literal
 
-KrType = Literal["metric", "milestone", "score", "aligned"]
+KrType = Literal["metric", "milestone", "score", "aligned", "threshold", "checklist", "shared"]
 Status = Literal["not_started", "on_track", "at_risk", "off_track"]
 Direction = Literal["higher_is_better", "lower_is_better"]
 Health = Literal["green", "amber", "red"]
+Cadence = Literal["daily", "weekly", "monthly", "quarterly", "yearly"]
+Visibility = Literal["public", "private"]
 
-KR_TYPES: tuple[KrType, ...] = ("metric", "milestone", "score", "aligned")
+KR_TYPES: tuple[KrType, ...] = (
+    "metric", "milestone", "score", "aligned", "threshold", "checklist", "shared"
+)
+MEASURED_TYPES: frozenset[KrType] = frozenset(("metric", "threshold"))
+"""Key-result types whose check-ins carry a ``value``."""
+NO_HISTORY_TYPES: frozenset[KrType] = frozenset(("aligned", "shared"))
+"""Key-result types that take no ``history``: they are measured elsewhere."""
+NOT_SHAREABLE: frozenset[KrType] = frozenset(("aligned", "shared"))
+"""A ``shared`` key result may not name a key result of these types."""
+CADENCE_DAYS: dict[str, int] = {
+    "daily": 1, "weekly": 7, "monthly": 31, "quarterly": 92, "yearly": 366,
+}
+"""How many days one cadence step is, for a KPI's staleness."""
 STATUSES: tuple[Status, ...] = ("not_started", "on_track", "at_risk", "off_track")
 """Every status, from the least to the most severe."""
 
@@ -25,6 +39,17 @@ DEFAULT_AT_RISK = 0.4
 """A pace at or above this (and below on track) is at risk; below it, off track."""
 DEFAULT_STALE_AFTER_DAYS = 14
 """A key result not updated for more days than this is stale."""
+
+STRETCH_COMMIT = 0.7
+"""With a ``stretch``, reaching the ``target`` (the commit) scores this much."""
+UPDATES_DAYS = 28
+"""The updates page and feed list the check-ins of this many days before the as-of date."""
+DEFAULT_DIRECTION: Direction = "higher_is_better"
+"""A threshold key result's direction when neither it nor its KPI says otherwise."""
+MAX_NOTE = 2000
+"""The longest check-in note, in characters."""
+LINK_SCHEMES = ("https:", "http:", "mailto:")
+"""The schemes a link may use; a path on the site itself starts with ``/``."""
 
 STATUS_TOLERANCE = 1e-9
 """A pace this little below a threshold still reaches it: a metric from 2 to 5 at 4.1 is 0.7 on

@@ -17,6 +17,7 @@ from okrsite.model import (
     Objective,
     Org,
     Period,
+    Checkin,
     Point,
     Scoring,
     Unit,
@@ -156,11 +157,14 @@ def test_metric_without_current_stays_at_start() -> None:
 
 def test_metric_takes_current_from_its_kpis_latest_value_by_date() -> None:
     values = ((date(2026, 11, 30), 13.0), (date(2026, 10, 31), 11.0))  # out of order on purpose
-    state = kr_state(
-        metric(start=10, target=14, current=10.5, kpi="arr"), kpis=(kpi("arr", values),)
-    )
+    kr = metric(start=10, target=14, current=10.5, kpi="arr")
+    state = kr_state(kr, kpis=(kpi("arr", values),), as_of=date(2026, 12, 1))
     assert state["m"].current == 13.0
     assert state["m"].score == 0.75
+    # format 1.1: the value of 30 November is not known yet on 15 November
+    state = kr_state(kr, kpis=(kpi("arr", values),), as_of=date(2026, 11, 15))
+    assert state["m"].current == 11.0
+    assert state["m"].score == 0.25
 
 
 def test_other_key_result_types() -> None:
@@ -370,7 +374,7 @@ def test_stale_after_days_comes_from_the_scoring_settings() -> None:
 
 
 def test_last_update_is_the_latest_of_updated_history_and_kpi() -> None:
-    history = (Point(date(2026, 10, 20), 1.0), Point(date(2026, 11, 3), 2.0))
+    history = (Checkin(date(2026, 10, 20), 1.0), Checkin(date(2026, 11, 3), 2.0))
     kr = metric(updated=date(2026, 11, 1), history=history)
     assert kr_state(kr)["m"].last_update == date(2026, 11, 3)
     with_kpi = metric(updated=date(2026, 11, 1), history=history, kpi="k")
@@ -379,7 +383,7 @@ def test_last_update_is_the_latest_of_updated_history_and_kpi() -> None:
 
 
 def test_history_date_keeps_a_key_result_fresh() -> None:
-    kr = metric(history=(Point(date(2026, 11, 10), 2.0),))
+    kr = metric(history=(Checkin(date(2026, 11, 10), 2.0),))
     state = kr_state(kr, as_of=date(2026, 11, 20))["m"]
     assert state.last_update == date(2026, 11, 10)
     assert state.stale is False

@@ -10,7 +10,7 @@ later stage can point a user at the exact line.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from ..errors import Problem
@@ -24,9 +24,11 @@ from .files import (
     goal_order,
     is_goal_path,
     is_ignored,
+    is_table_path,
     iter_goal_paths,
     read_goals_dir,
 )
+from .tables import Row, Table, read_table, values_file_rel
 from .yaml import MAX_DEPTH, parse_yaml
 
 __all__ = [
@@ -36,7 +38,9 @@ __all__ = [
     "Document",
     "FieldPath",
     "LoadedTree",
+    "Row",
     "Source",
+    "Table",
     "display_name",
     "display_prefix",
     "format_path",
@@ -49,6 +53,8 @@ __all__ = [
     "parse_goal",
     "parse_org",
     "read_goals_dir",
+    "read_tables",
+    "values_file_rel",
     "visible",
 ]
 
@@ -68,7 +74,9 @@ def load_sources(sources: Iterable[Source], prefix: str = "goals") -> LoadedTree
     problems: list[Problem] = []
     saw_org = False
     sources = list(sources)
-    for source, (doc, found) in zip(sources, parse_all(sources), strict=True):
+    files = [source for source in sources if not is_table_path(source.rel)]
+    csv_files = {source.rel: source for source in sources if is_table_path(source.rel)}
+    for source, (doc, found) in zip(files, parse_all(files), strict=True):
         if source.rel == ORG_FILE:
             saw_org = True
             org = doc
@@ -78,7 +86,24 @@ def load_sources(sources: Iterable[Source], prefix: str = "goals") -> LoadedTree
     if not saw_org:
         name = display_name(prefix, ORG_FILE)
         problems.append(Problem(name, 0, "", "missing: a goals folder needs an org.yml"))
-    return LoadedTree(org, tuple(goals), tuple(problems))
+    tables, found = read_tables(goals, csv_files)
+    return LoadedTree(org, tuple(goals), (*problems, *found), tables)
+
+
+def read_tables(
+    documents: Iterable[Document], csv_files: Mapping[str, Source]
+) -> tuple[dict[str, Table | None], list[Problem]]:
+    """The CSV files the KPI documents name in ``values_file``, each read once."""
+    tables: dict[str, Table | None] = {}
+    problems: list[Problem] = []
+    for doc in documents:
+        named = doc.data.get("values_file")
+        rel = values_file_rel(doc.rel, named) if isinstance(named, str) else None
+        if rel is None or rel in tables or rel not in csv_files:
+            continue
+        tables[rel], found = read_table(csv_files[rel])
+        problems.extend(found)
+    return tables, problems
 
 
 # --- many files: both cores ---------------------------------------------------------------

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Problem
+
+if TYPE_CHECKING:
+    from .tables import Table
 
 FieldPath = tuple[str | int, ...]
 
@@ -70,6 +73,10 @@ class LoadedTree:
     org: Document | None
     goals: tuple[Document, ...]
     problems: tuple[Problem, ...]
+    tables: Mapping[str, Table | None] = field(default_factory=dict)
+    """The CSV files that KPIs name in ``values_file``, by path in the goals folder; ``None``
+    for one that exists but had problems (they are in ``problems``). A named file that does
+    not exist is absent."""
 
 
 def format_path(path: Iterable[str | int]) -> str:

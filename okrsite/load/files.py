@@ -11,6 +11,8 @@ from .document import Source
 
 ORG_FILE = "org.yml"
 GOAL_SUFFIX = ".md"
+TABLE_SUFFIX = ".csv"
+"""KPI series in a spreadsheet: part of the goals folder, though not goal files."""
 MAX_FILE_BYTES = 1_000_000
 """Goal files are a few kilobytes; anything this large is a mistake or an attack."""
 
@@ -32,11 +34,17 @@ def display_prefix(goals_dir: Path) -> str:
 
 
 def is_goal_path(rel: str) -> bool:
-    """True for ``org.yml`` and the files the loader reads: no part of the path below the
-    goals folder starts with ``_`` or ``.``."""
+    """True for ``org.yml`` and the files the loader reads (goal files and CSV files): no part
+    of the path below the goals folder starts with ``_`` or ``.``."""
     if rel == ORG_FILE:
         return True
-    return rel.endswith(GOAL_SUFFIX) and not any(is_ignored(part) for part in rel.split("/"))
+    return rel.endswith((GOAL_SUFFIX, TABLE_SUFFIX)) and not any(
+        is_ignored(part) for part in rel.split("/")
+    )
+
+
+def is_table_path(rel: str) -> bool:
+    return rel.endswith(TABLE_SUFFIX)
 
 
 def goal_order(rel: str) -> tuple[int, list[tuple[int, str]]]:
