@@ -20,6 +20,8 @@ Visibility = Literal["public", "private"]
 KR_TYPES: tuple[KrType, ...] = (
     "metric", "milestone", "score", "aligned", "threshold", "checklist", "shared"
 )
+DEFAULT_KR_TYPE: KrType = "metric"
+"""A key result's type when it names none."""
 MEASURED_TYPES: frozenset[KrType] = frozenset(("metric", "threshold"))
 """Key-result types whose check-ins carry a ``value``."""
 NO_HISTORY_TYPES: frozenset[KrType] = frozenset(("aligned", "shared"))

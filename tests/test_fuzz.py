@@ -1,4 +1,4 @@
-"""Property tests: no input crashes the loader or the validator, and none takes long.
+"""Property tests: no input crashes the loader or the validator.
 
 Whatever the bytes, ``load`` + ``validate`` end in problems or in a model: never an exception,
 never a problem that points outside the file, and a tree with no problems always builds.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import re
-import time
 from typing import Any
 
 import yaml
@@ -18,13 +17,12 @@ from hypothesis import strategies as st
 from okrsite.errors import Problem
 from okrsite.load import ORG_FILE, Source, load_sources
 from okrsite.model import Goals
-from okrsite.pipeline import check_tree
 from okrsite.validate import validate
 
-from .test_validate import quick_says_valid, split_errors, whole_errors
+from .test_validate import check_tree, quick_says_valid, split_errors, whole_errors
 
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
-"""Time is asserted per example in :func:`check`; the number of examples is the profile's."""
+"""No time limits (speed is ``benchmarks/``' business); the number of examples is the profile's."""
 ORG_TEXT = (
     "organization: Acme\n"
     "units:\n  - {id: acme, name: Acme}\n  - {id: sales, name: Sales, parent: acme}\n"
@@ -37,11 +35,8 @@ ORG_TEXT = (
 def check(files: dict[str, bytes]) -> tuple[list[Problem], Goals | None]:
     """Load and validate like ``okrsite check``; assert what must hold for any input."""
     sources = [Source(rel, f"goals/{rel}", content) for rel, content in files.items()]
-    started = time.perf_counter()
     tree = load_sources(sources)
     problems = [*tree.problems, *validate(tree)]
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0, f"took {elapsed:.2f}s"
     for problem in problems:
         _assert_points_into(problem, files)
     goals = None

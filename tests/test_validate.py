@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,20 +18,28 @@ from jsonschema import Draft202012Validator
 
 from okrsite.errors import GoalErrors, Problem
 from okrsite.load import LoadedTree, Source, load_goals, load_sources
-from okrsite.pipeline import check_tree
+from okrsite.model import Goals, build_goals
 from okrsite.validate import (
     DESCRIBE,
+    KR_DEFAULT_TYPE,
     PATTERN_WORDS,
     SCHEMA_NAMES,
     SLUG_PATTERN,
     compiled,
     find_cycles,
     full_validator,
-    schema,
+    quick_tests,
+    schema_data,
     schema_text,
     show,
     validate,
     validator_class,
+)
+from okrsite.vocabulary import (
+    DEFAULT_AT_RISK,
+    DEFAULT_ON_TRACK,
+    DEFAULT_STALE_AFTER_DAYS,
+    KR_TYPES,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -87,6 +94,14 @@ def _text(lines: list[str]) -> str:
     while lines and not lines[-1].strip():
         lines = lines[:-1]
     return "\n".join(lines) + "\n" if lines else ""
+
+
+def check_tree(tree: LoadedTree) -> Goals:
+    """Validate a loaded tree and build its model, as ``okrsite check`` does."""
+    problems = [*tree.problems, *validate(tree)]
+    if problems or tree.org is None:
+        raise GoalErrors(problems)
+    return build_goals(tree.org, tree.goals)
 
 
 def problems_of(files: dict[str, str | bytes]) -> list[str]:
@@ -211,7 +226,7 @@ def test_schemas_are_valid_2020_12_and_describe_every_field(name: str) -> None:
 def test_every_keyword_and_pattern_of_the_schemas_has_words(name: str) -> None:
     structural = {"$schema", "$defs", "$ref", "title", "description", "default", "properties",
                   "items", "allOf", "if", "then"}
-    for where, node in _subschemas(schema(name)):
+    for where, node in _subschemas(schema_data(name)):
         for keyword in set(node) - structural:
             assert keyword in DESCRIBE, f"{where}: {keyword}"
         if "pattern" in node:
@@ -244,12 +259,23 @@ def test_schema_text_is_the_shipped_json() -> None:
         schema_text("goal")
 
 
-def test_each_schema_is_compiled_once() -> None:
-    assert compiled("objective") is compiled("objective")
-    assert full_validator("objective") is full_validator("objective")
-    assert full_validator("objective", "score") is full_validator("objective", "score")
+def test_the_schemas_state_the_vocabulary_defaults() -> None:
+    scoring = schema_data("org")["properties"]["scoring"]["properties"]
+    assert scoring["on_track"]["default"] == DEFAULT_ON_TRACK
+    assert scoring["at_risk"]["default"] == DEFAULT_AT_RISK
+    assert scoring["stale_after_days"]["default"] == DEFAULT_STALE_AFTER_DAYS
+    for name, value in [("on_track", DEFAULT_ON_TRACK), ("at_risk", DEFAULT_AT_RISK),
+                        ("stale_after_days", DEFAULT_STALE_AFTER_DAYS)]:
+        assert f"(default {value}" in scoring[name]["description"], name
+    kr_type = schema_data("objective")["$defs"]["keyResult"]["properties"]["type"]
+    assert kr_type["default"] == KR_DEFAULT_TYPE
+    assert set(kr_type["enum"]) <= set(KR_TYPES)
+
+
+def test_key_result_type_rules_are_split_off() -> None:
     assert set(compiled("objective").type_rules) == {"metric", "milestone", "score", "aligned"}
     assert compiled("kpi").type_rules == {}
+    assert "allOf" not in compiled("objective").base["properties"]["key_results"]["items"]
 
 
 KEY_RESULTS = [
@@ -278,7 +304,7 @@ def test_split_type_rules_find_what_the_whole_schema_finds(key_result: Any) -> N
 def whole_errors(name: str, data: Any) -> list[tuple[str, str]]:
     """(path, keyword) of every error the shipped schema finds, by plain jsonschema."""
     validator = validator_class()  # Draft 2020-12, with JSON Schema's reading of "$"
-    whole = validator(schema(name), format_checker=validator.FORMAT_CHECKER)
+    whole = validator(schema_data(name), format_checker=validator.FORMAT_CHECKER)
     errors = whole.iter_errors(data)
     return sorted((repr(tuple(e.absolute_path)), repr(e.validator)) for e in errors)
 
@@ -297,13 +323,13 @@ def split_errors(name: str, data: Any) -> list[tuple[str, str]]:
 
 def quick_says_valid(name: str, data: Any) -> bool:
     """The fast path's verdict on a whole document."""
-    rules = compiled(name)
-    if not rules.quick(data):
+    tests = quick_tests(name)
+    if not tests.base(data):
         return False
     key_results = data.get("key_results") if isinstance(data, dict) else None
     for kr in key_results if isinstance(key_results, list) else ():
         kr_type = kr.get("type", "metric") if isinstance(kr, dict) else None
-        quick = rules.quick_by_type.get(kr_type) if isinstance(kr_type, str) else None
+        quick = tests.by_type.get(kr_type) if isinstance(kr_type, str) else None
         if quick is not None and not quick(kr):
             return False
     return True
@@ -317,7 +343,7 @@ def test_the_fast_path_agrees_with_jsonschema(key_result: Any) -> None:
 
 
 def test_plain_python_regexes_would_pass_a_trailing_newline() -> None:
-    """Why :func:`okrsite.validate._regex` exists."""
+    """Why :func:`okrsite.validate.schema.pattern_regex` exists."""
     checker = Draft202012Validator.FORMAT_CHECKER
     plain = Draft202012Validator({"pattern": "^[a-z]+$"}, format_checker=checker)
     assert plain.is_valid("win\n")
@@ -368,13 +394,11 @@ def test_find_cycles(graph: dict[str, str], cycles: list[list[str]]) -> None:
     assert find_cycles(graph) == cycles
 
 
-def test_find_cycles_is_linear_on_a_long_chain() -> None:
+def test_find_cycles_walks_a_long_chain_without_recursion() -> None:
     chain = {f"n{i}": f"n{i + 1}" for i in range(100_000)}
     chain["n100000"] = "n0"
-    started = time.perf_counter()
     (cycle,) = find_cycles(chain)
     assert len(cycle) == 100_002
-    assert time.perf_counter() - started < 1
 
 
 # --- a big organisation -------------------------------------------------------------------
@@ -415,19 +439,14 @@ def big_tree(objectives: int = 2_000, kpis: int = 49) -> LoadedTree:
     return load_sources(sources)
 
 
-def test_a_big_organisation_validates_well_under_a_second() -> None:
+def test_a_big_organisation_validates() -> None:
+    """How fast is ``benchmarks/check.py``'s business; here: a deep tree, the right problems."""
     tree = big_tree()
     assert len(tree.goals) == 2_049 and tree.problems == ()
-    validate(tree)  # warm up: compile the schemas
-    timings = []
-    for _ in range(3):  # the best of three, so that a busy machine does not fail the test
-        started = time.perf_counter()
-        problems = validate(tree)
-        timings.append(time.perf_counter() - started)
-    elapsed = min(timings)
+    problems = validate(tree)
     # Leaves of the alignment tree have an aligned key result with nothing aligned to it.
     assert {p.message.split(":")[0] for p in problems} == {"no objective is aligned to it"}
-    assert elapsed < 1.0, f"validate took {elapsed:.2f}s"
+    assert len(problems) == 1_333  # obj-667 … obj-1999: the leaves
 
 
 def test_problems_carry_file_line_path_and_message() -> None:

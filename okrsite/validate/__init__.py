@@ -1,0 +1,141 @@
+"""Stage 2: loaded documents -> every problem in them, at once.
+
+Two passes, both reporting everything they find:
+
+1. **The schemas** (:mod:`.schema`: ``okrsite/schemas/*.schema.json``, JSON Schema 2020-12, the
+   machine form of the goal-format spec). A document that the fast path (:mod:`.fast`) passes
+   is valid; any other is handed to jsonschema, and every error it finds is turned into a
+   :class:`~okrsite.errors.Problem` at the line of the offending key, in the user's terms
+   (:mod:`.wording`).
+2. **The cross-file rules** (:mod:`.rules`, :data:`RULES`): references between files (units,
+   periods, parents, KPIs), duplicate ids, cycles, and the checks a schema cannot express.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..errors import Problem
+from ..load import Document, FieldPath, LoadedTree
+from .fast import quick_check, quick_tests
+from .rules import RULES, Index, Rule, build_index, find_cycles, goal_id, key_result_ids
+from .schema import (
+    GOAL_KINDS,
+    KR_DEFAULT_TYPE,
+    OWNER_PATTERN,
+    PARENT_PATTERN,
+    PERIOD_PATTERN,
+    SCHEMA_NAMES,
+    SLUG_PATTERN,
+    as_date,
+    compiled,
+    full_validator,
+    schema_data,
+    schema_text,
+    validator_class,
+)
+from .wording import (
+    DESCRIBE,
+    PATTERN_WORDS,
+    describe,
+    did_you_mean,
+    one_of,
+    show,
+    slugify,
+    type_rule_describers,
+)
+
+__all__ = [
+    "DESCRIBE",
+    "GOAL_KINDS",
+    "KR_DEFAULT_TYPE",
+    "OWNER_PATTERN",
+    "PARENT_PATTERN",
+    "PATTERN_WORDS",
+    "PERIOD_PATTERN",
+    "RULES",
+    "SCHEMA_NAMES",
+    "SLUG_PATTERN",
+    "Index",
+    "Rule",
+    "as_date",
+    "build_index",
+    "compiled",
+    "did_you_mean",
+    "find_cycles",
+    "full_validator",
+    "goal_id",
+    "key_result_ids",
+    "kind_problem",
+    "one_of",
+    "quick_check",
+    "quick_tests",
+    "schema_data",
+    "schema_problems",
+    "schema_text",
+    "show",
+    "slugify",
+    "validate",
+    "validator_class",
+]
+
+
+def validate(tree: LoadedTree) -> list[Problem]:
+    """Every problem of the documents in ``tree``: schema errors, then the cross-file rules.
+
+    The loader's own problems (``tree.problems``) are not repeated here.
+    """
+    problems: list[Problem] = []
+    if tree.org is not None:
+        problems.extend(schema_problems(tree.org, "org"))
+    objectives: list[Document] = []
+    kpis: list[Document] = []
+    for doc in tree.goals:
+        kind = doc.data.get("kind")
+        if kind not in GOAL_KINDS:
+            problems.append(kind_problem(doc))
+            continue
+        problems.extend(schema_problems(doc, kind))
+        (objectives if kind == "objective" else kpis).append(doc)
+    index = build_index(tree.org, objectives, kpis)
+    for rule in RULES:
+        problems.extend(rule(index))
+    return sorted(dict.fromkeys(problems))
+
+
+def schema_problems(doc: Document, name: str) -> Iterator[Problem]:
+    """Every schema error of one document: its base, then each key result by its type's rules.
+
+    jsonschema runs only on a part that the fast path does not pass, and finds every error there.
+    """
+    rules, quick = compiled(name), quick_tests(name)
+    if not quick.base(doc.data):
+        for error in full_validator(name).iter_errors(doc.data):
+            yield from _problems(doc, (), describe(error, DESCRIBE))
+    key_results = doc.data.get("key_results") if rules.type_rules else None
+    if not isinstance(key_results, list):
+        return
+    for i, kr in enumerate(key_results):
+        kr_type = kr.get("type", KR_DEFAULT_TYPE) if isinstance(kr, dict) else None
+        if not isinstance(kr_type, str) or kr_type not in rules.type_rules:
+            continue  # not a mapping, or a type the base schema already refused
+        if quick.by_type[kr_type](kr):
+            continue
+        words = type_rule_describers(kr_type, kr, rules.type_rules[kr_type])
+        for error in full_validator(name, kr_type).iter_errors(kr):
+            yield from _problems(doc, ("key_results", i), describe(error, words))
+
+
+def _problems(
+    doc: Document, prefix: FieldPath, findings: Iterator[tuple[FieldPath, str]]
+) -> Iterator[Problem]:
+    for path, message in findings:
+        yield doc.problem((*prefix, *path), message)
+
+
+def kind_problem(doc: Document) -> Problem:
+    """The one problem of a goal file whose ``kind`` is missing or wrong."""
+    if "kind" not in doc.data:
+        return doc.problem(("kind",), "required field missing: write kind: objective or kind: kpi")
+    return doc.problem(("kind",), one_of(GOAL_KINDS, doc.data["kind"]))
+
