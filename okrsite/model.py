@@ -15,6 +15,7 @@ from typing import Any
 from .load import Document, Row, Table, values_file_rel
 from .vocabulary import (
     DEFAULT_AT_RISK,
+    DEFAULT_KR_TYPE,
     DEFAULT_ON_TRACK,
     DEFAULT_STALE_AFTER_DAYS,
     KR_TYPES,
@@ -159,7 +160,7 @@ class KeyResult:
 
     id: str
     title: str
-    type: KrType = "metric"
+    type: KrType = DEFAULT_KR_TYPE
     start: float | None = None
     """metric: the value at the start of the period."""
     target: float | None = None
@@ -478,7 +479,7 @@ def build_key_result(doc: Document, position: int) -> KeyResult:
     return KeyResult(
         id=raw.get("id") or default_kr_id(position),
         title=raw.get("title", ""),
-        type=raw.get("type", "metric"),
+        type=raw.get("type", DEFAULT_KR_TYPE),
         start=_number(raw.get("start")),
         target=_number(raw.get("target")),
         current=_number(raw.get("current")),
