@@ -1,8 +1,8 @@
 """Compare two goal trees, BASE and HEAD of a pull request, both scored at one as-of date.
 
-Pure: the trees arrive as :class:`~okrsite.load.Source` lists (:mod:`okrsite.git` reads them
-from a revision or the working tree) and :func:`diff_sources` returns a :class:`Diff`, which
-:func:`as_json` and :func:`as_markdown` turn into ``okrsite diff``'s two formats.
+Pure: the orchestrator (:func:`okrsite.build.diff`) reads both trees, makes BASE as comparable
+as it can (:func:`base_tree`, :func:`comparable`), scores both, and :func:`compare` returns a
+:class:`Diff`, which :mod:`okrsite.render.diff` writes as ``okrsite diff``'s Markdown or JSON.
 
 Rules the spec leaves to us (the docs repeat them):
 
@@ -23,32 +23,33 @@ Rules the spec leaves to us (the docs repeat them):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Generic, Literal, TypeVar
 
 from .errors import Problem
-from .load import LoadedTree, Source, load_sources
-from .model import Goals, Kpi, Objective, build_goals
-from .pipeline import check_tree
-from .render.export import plain_number, rounded
-from .score import Scorecard, score_goals
+from .load import Document, LoadedTree, Source, load_sources, read_tables
+from .load.files import is_table_path
+from .model import Goals, Kpi, Objective, build_goals, build_kpi, build_objective
+from .numbers import plain_number, rounded
+from .score import Scorecard
 from .validate import validate
+from .vocabulary import Health, Status
 
 PRIVATE = {"objective": "private objective", "kpi": "private KPI"}
-MAX_ROUNDS = 10
-"""How often BASE is re-validated after leaving files out before giving up on it."""
 
 Kind = Literal["objective", "kpi"]
+V = TypeVar("V", covariant=True)
+"""What a :class:`Pair` holds (a pair of statuses is a pair of strings)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Pair:
+@dataclass(frozen=True)
+class Pair(Generic[V]):
     """A value before → after (``None`` on a side where there is none)."""
 
-    before: Any
-    after: Any
+    before: V | None
+    after: V | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,7 @@ class Entry:
     parent: str | None = None
     score: float | None = None
     """Objectives: the score in the tree it is in."""
-    status: str | None = None
+    status: Status | Health | None = None
     """Objectives: the status; KPIs: the health."""
 
 
@@ -74,8 +75,8 @@ class Renamed:
     """An objective or KPI whose id (its file renamed) or title changed."""
 
     kind: Kind
-    id: Pair
-    title: Pair
+    id: Pair[str]
+    title: Pair[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +86,8 @@ class Realigned:
     kind: Kind
     id: str
     title: str
-    parent: Pair | None = None
-    owner: Pair | None = None
+    parent: Pair[str] | None = None
+    owner: Pair[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +103,7 @@ class KeyResultEntry:
 class KeyResultChange:
     id: str
     title: str
-    score: Pair
+    score: Pair[float]
     delta: float
 
 
@@ -113,9 +114,9 @@ class ObjectiveChange:
     id: str | None
     title: str
     private: bool
-    score: Pair
+    score: Pair[float]
     delta: float
-    status: Pair
+    status: Pair[Status]
     key_results: tuple[KeyResultChange, ...] = ()
 
 
@@ -124,8 +125,8 @@ class KpiChange:
     id: str | None
     title: str
     private: bool
-    latest: Pair
-    health: Pair
+    latest: Pair[float]
+    health: Pair[Health]
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +136,7 @@ class UnitChange:
     id: str
     name: str
     depth: int
-    score: Pair
+    score: Pair[float]
     delta: float | None
 
 
@@ -144,8 +145,8 @@ class MovedGoalpost:
     objective: str
     key_result: str
     title: str
-    start: Pair
-    target: Pair
+    start: Pair[float]
+    target: Pair[float]
     period_start: str
 
 
@@ -155,7 +156,7 @@ class Diff:
 
     as_of: date
     organization: str
-    overall: Pair
+    overall: Pair[float]
     added: tuple[Entry, ...] = ()
     removed: tuple[Entry, ...] = ()
     renamed: tuple[Renamed, ...] = ()
@@ -179,61 +180,89 @@ class Diff:
                         self.kpis, self.units, self.moved_goalposts))
 
 
-# --- reading both sides -----------------------------------------------------------------------
+# --- BASE, as far as it can be compared -------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Side:
+    """One tree of the comparison, scored."""
+
     goals: Goals
     card: Scorecard
 
 
-def load_base(base: Sequence[Source], head: Sequence[Source], head_tree: LoadedTree,
+def base_tree(base: Sequence[Source], head: Sequence[Source], head_tree: LoadedTree,
               prefix: str) -> LoadedTree:
     """BASE's tree, reusing HEAD's parsed documents for the files that did not change (a pull
     request changes a few files of thousands)."""
     head_content = {source.rel: source.content for source in head}
     parsed = {doc.rel: doc for doc in head_tree.goals}
     unchanged = {s.rel for s in base if s.rel in parsed and head_content[s.rel] == s.content}
-    fresh = load_sources([s for s in base if s.rel not in unchanged], prefix)
+    fresh = load_sources(
+        [s for s in base if s.rel not in unchanged and not is_table_path(s.rel)], prefix
+    )
     fresh_docs = {doc.rel: doc for doc in fresh.goals}
-    goals = (parsed.get(s.rel) if s.rel in unchanged else fresh_docs.get(s.rel) for s in base)
-    return LoadedTree(fresh.org, tuple(doc for doc in goals if doc is not None), fresh.problems)
+    goals = tuple(
+        doc for doc in (parsed.get(s.rel) if s.rel in unchanged else fresh_docs.get(s.rel)
+                        for s in base)
+        if doc is not None
+    )
+    tables, table_problems = read_tables(
+        goals, {s.rel: s for s in base if is_table_path(s.rel)}
+    )
+    return LoadedTree(fresh.org, goals, (*fresh.problems, *table_problems), tables)
 
 
 def comparable(tree: LoadedTree) -> tuple[Goals | None, list[Problem], list[str]]:
-    """BASE as far as it can be compared: ``(goals or None, its problems, files left out)``."""
+    """BASE as far as it can be compared: ``(goals or None, its problems, files left out)``.
+
+    The files with problems are left out, and with them the files that the cross-file rules
+    would then refuse because they refer to what was left out (:func:`dependents`), found
+    without validating again; one more validation confirms that the rest is clean. So BASE is
+    validated twice, where leaving files out round by round took one validation per link of a
+    chain of parents (and gave up after ten). Should the second validation still find
+    problems (a rule :func:`dependents` does not foresee), files are left out round by round
+    until none has a problem, which ends as leaving them out round by round always did.
+    """
     problems = [*tree.problems, *validate(tree)]
-    found, left_out = list(problems), set()
-    for _ in range(MAX_ROUNDS):
-        if not problems and tree.org is not None:
-            return build_goals(tree.org, tree.goals), found, sorted(left_out)
+    found, left_out = list(problems), set[str]()
+    while problems or tree.org is None:
         bad = {p.file for p in problems}
         if tree.org is None or tree.org.name in bad:
-            break
+            return None, found, sorted(left_out)
+        bad |= dependents([d for d in tree.goals if d.name not in bad])
+        kept = tuple(d for d in tree.goals if d.name not in bad)
+        if len(kept) == len(tree.goals) and not tree.problems:
+            return None, found, sorted(left_out)  # problems no file can be left out for
         left_out |= bad
-        tree = LoadedTree(tree.org, tuple(d for d in tree.goals if d.name not in bad), ())
+        tree = LoadedTree(tree.org, kept, (), tree.tables)
         problems = validate(tree)
-    return None, found, sorted(left_out)
+    return build_goals(tree.org, tree.goals, tree.tables), found, sorted(left_out)
 
 
-def diff_sources(
-    base: Sequence[Source] | None, head: Sequence[Source], *, as_of: date, prefix: str = "goals"
-) -> Diff:
-    """Read, check and score both trees at ``as_of`` and compare them.
-
-    HEAD must be valid (:class:`~okrsite.errors.GoalErrors` otherwise); BASE (``None``: no goals
-    folder there) is compared as far as it can be.
-    """
-    head_tree = load_sources(head, prefix)
-    head_goals = check_tree(head_tree)
-    base_goals, problems, left_out = (
-        comparable(load_base(base, head, head_tree, prefix)) if base is not None else (None, [], [])
-    )
-    before = Side(base_goals, score_goals(base_goals, as_of)) if base_goals else None
-    after = Side(head_goals, score_goals(head_goals, as_of))
-    return Diff(**compare(before, after), base_problems=tuple(sorted(set(problems))),
-                base_left_out=tuple(left_out))
+def dependents(documents: Sequence[Document]) -> set[str]:
+    """The documents (by name) of a tree whose files, each valid on its own, the cross-file
+    rules refuse once the others are left out, and, in turn, those that then refer to them:
+    an objective whose parent (objective or key result) is gone, whose key result names a KPI
+    that is gone, or whose ``aligned`` key result no objective aligns to any more."""
+    kept = {d.name: build_objective(d) for d in documents if d.data.get("kind") == "objective"}
+    kpis = {build_kpi(d, {}).id for d in documents if d.data.get("kind") == "kpi"}
+    gone: set[str] = set()
+    while True:
+        ids = {o.id for o in kept.values()}
+        aligned_to = {(o.parent, o.parent_kr) for o in kept.values() if o.parent_kr}
+        broken = {
+            name for name, o in kept.items()
+            if (o.parent is not None and o.parent not in ids)
+            or any(kr.kpi is not None and kr.kpi not in kpis for kr in o.key_results)
+            or any(kr.type == "aligned" and (o.id, kr.id) not in aligned_to
+                   for kr in o.key_results)
+        }
+        if not broken:
+            return gone
+        gone |= broken
+        for name in broken:
+            del kept[name]
 
 
 # --- comparing --------------------------------------------------------------------------------
@@ -253,21 +282,39 @@ def is_private(*items: Objective | Kpi | None) -> bool:
 
 def parent_label(goals: Goals, objective: Objective) -> str | None:
     """The parent as written, or "private objective" when the parent is private."""
-    parent = goals.objective_by_id.get(objective.parent) if objective.parent else None
-    if parent is not None and parent.private:
+    public = goals.public_parent(objective)
+    if public is None and objective.parent is not None:
         return PRIVATE["objective"]
-    return objective.parent_ref
+    return public
 
 
-def match(before: Sequence[Objective | Kpi], after: Sequence[Objective | Kpi]
-          ) -> tuple[list[tuple[Any, Any]], list[Any], list[Any], list[tuple[Any, Any]]]:
-    """Pair items by id, then renames: ``(same id, removed, added, renamed)``."""
+Item = TypeVar("Item", Objective, Kpi)
+
+
+@dataclass(frozen=True)
+class Matched(Generic[Item]):
+    """Two trees' objectives (or KPIs) paired up."""
+
+    same: list[tuple[Item, Item]]
+    """Paired by id."""
+    removed: list[Item]
+    added: list[Item]
+    renamed: list[tuple[Item, Item]]
+
+    @property
+    def pairs(self) -> list[tuple[Item, Item]]:
+        """Everything in both trees: the same id, then the renamed."""
+        return self.same + self.renamed
+
+
+def match(before: Sequence[Item], after: Sequence[Item]) -> Matched[Item]:
+    """Pair items by id, then renames."""
     old = {item.id: item for item in before}
     new = {item.id: item for item in after}
     same = [(old[i], new[i]) for i in new if i in old]
     removed = [item for i, item in old.items() if i not in new]
     added = [item for i, item in new.items() if i not in old]
-    renamed: list[tuple[Any, Any]] = []
+    renamed: list[tuple[Item, Item]] = []
     for item in list(added):
         twin = next((r for r in removed if not is_private(r, item) and (
             r.rel == item.rel or (r.title, r.owner) == (item.title, item.owner))), None)
@@ -275,39 +322,42 @@ def match(before: Sequence[Objective | Kpi], after: Sequence[Objective | Kpi]
             removed.remove(twin)
             added.remove(item)
             renamed.append((twin, item))
-    return same, removed, added, renamed
+    return Matched(same, removed, added, renamed)
 
 
-def compare(before: Side | None, after: Side) -> dict[str, Any]:
-    """The fields of a :class:`Diff` (but BASE's problems) for two scored trees."""
+def compare(before: Side | None, after: Side, *, base_problems: tuple[Problem, ...] = (),
+            base_left_out: tuple[str, ...] = ()) -> Diff:
+    """Everything that changed from ``before`` (``None``: no BASE to compare with) to
+    ``after``; BASE's problems and left-out files are passed through."""
     goals, card = after.goals, after.card
-    old_objectives = before.goals.objectives if before else ()
-    old_kpis = before.goals.kpis if before else ()
-    same, removed, added, renamed = match(old_objectives, goals.objectives)
-    same_kpis, removed_kpis, added_kpis, renamed_kpis = match(old_kpis, goals.kpis)
-    pairs = same + renamed
-    return {
-        "as_of": card.as_of,
-        "organization": goals.org.name,
-        "overall": Pair(rounded(before.card.overall) if before else None, rounded(card.overall)),
-        "added": tuple([objective_entry(after, o) for o in added]
-                       + [kpi_entry(after, k) for k in added_kpis]),
-        "removed": tuple([objective_entry(before, o) for o in removed]
-                         + [kpi_entry(before, k) for k in removed_kpis]) if before else (),
-        "renamed": tuple(
-            Renamed(kind, Pair(a.id, b.id), Pair(a.title, b.title))
-            for kind, group in (("objective", pairs), ("kpi", same_kpis + renamed_kpis))
-            for a, b in group
-            if (a.id, a.title) != (b.id, b.title) and not is_private(a, b)
-        ),
-        "realigned": tuple(realigned(before, after, pairs, same_kpis + renamed_kpis)),
-        "key_results_added": tuple(kr_entries(pairs, added=True)),
-        "key_results_removed": tuple(kr_entries(pairs, added=False)),
-        "objectives": tuple(objective_changes(before, after, pairs)),
-        "kpis": tuple(kpi_changes(before, after, same_kpis + renamed_kpis)),
-        "units": tuple(unit_changes(before, after)),
-        "moved_goalposts": tuple(moved_goalposts(after, pairs)),
-    }
+    objectives = match(before.goals.objectives if before else (), goals.objectives)
+    kpis = match(before.goals.kpis if before else (), goals.kpis)
+    return Diff(
+        as_of=card.as_of,
+        organization=goals.org.name,
+        overall=Pair(rounded(before.card.overall) if before else None, rounded(card.overall)),
+        added=(*(objective_entry(after, o) for o in objectives.added),
+               *(kpi_entry(after, k) for k in kpis.added)),
+        removed=(*(objective_entry(before, o) for o in objectives.removed),
+                 *(kpi_entry(before, k) for k in kpis.removed)) if before else (),
+        renamed=(*renames("objective", objectives.pairs), *renames("kpi", kpis.pairs)),
+        realigned=tuple(realigned(before, after, objectives.pairs, kpis.pairs)),
+        key_results_added=tuple(kr_entries(objectives.pairs, added=True)),
+        key_results_removed=tuple(kr_entries(objectives.pairs, added=False)),
+        objectives=tuple(objective_changes(before, after, objectives.pairs)),
+        kpis=tuple(kpi_changes(before, after, kpis.pairs)),
+        units=tuple(unit_changes(before, after)),
+        moved_goalposts=tuple(moved_goalposts(after, objectives.pairs)),
+        base_problems=base_problems,
+        base_left_out=base_left_out,
+    )
+
+
+def renames(kind: Kind, pairs: list[tuple[Objective, Objective]] | list[tuple[Kpi, Kpi]]
+            ) -> Iterator[Renamed]:
+    for a, b in pairs:
+        if (a.id, a.title) != (b.id, b.title) and not is_private(a, b):
+            yield Renamed(kind, Pair(a.id, b.id), Pair(a.title, b.title))
 
 
 def objective_entry(side: Side, objective: Objective) -> Entry:
@@ -392,11 +442,13 @@ def kpi_changes(before: Side | None, after: Side, pairs: list[tuple[Kpi, Kpi]]
         return
     for old, new in pairs:
         was, now = before.card.kpis[old.id], after.card.kpis[new.id]
-        if was.latest.value != now.latest.value or was.health != now.health:
+        latest = Pair(was.latest.value if was.latest else None,
+                      now.latest.value if now.latest else None)
+        if latest.before != latest.after or was.health != now.health:
             private = is_private(old, new)
             yield KpiChange(None if private else new.id,
                             PRIVATE["kpi"] if private else new.title, private,
-                            Pair(plain_number(was.latest.value), plain_number(now.latest.value)),
+                            Pair(plain_number(latest.before), plain_number(latest.after)),
                             Pair(was.health, now.health))
 
 
@@ -430,173 +482,3 @@ def moved_goalposts(after: Side, pairs: list[tuple[Objective, Objective]]
                                     Pair(plain_number(was.start), plain_number(kr.start)),
                                     Pair(plain_number(was.target), plain_number(kr.target)),
                                     period.start.isoformat())
-
-
-# --- output -----------------------------------------------------------------------------------
-
-
-def as_json(diff: Diff, base: dict[str, Any], head: dict[str, Any]) -> dict[str, Any]:
-    """``okrsite diff --format json``; ``base``/``head`` describe the revisions compared."""
-    data = asdict(diff)
-    data["as_of"] = diff.as_of.isoformat()
-    data["base_problems"] = [p.as_dict() for p in diff.base_problems]
-    return {"base": base, "head": head, **data}
-
-
-STATUS_WORDS = {"not_started": "not started", "on_track": "on track", "at_risk": "at risk",
-                "off_track": "off track"}
-_MD_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": " ", "\r": " ",
-                             **{c: f"\\{c}" for c in "\\`*_[]|~"}})
-PRIVATE_NOTE = "Private objectives and KPIs are shown without ids, titles or details."
-
-
-def md(text: object) -> str:
-    """Goal text made inert in Markdown (and in the HTML a PR comment allows)."""
-    return str(text).translate(_MD_ESCAPES)
-
-
-def code(text: str | None) -> str:
-    """An id or reference as code; "none" and "private objective" as words."""
-    if text is None:
-        return "none"
-    return md(text) if text in PRIVATE.values() else f"`{text}`"
-
-
-def word(value: str | None) -> str:
-    return "–" if value is None else STATUS_WORDS.get(value, value)
-
-
-def score_text(score: float | None) -> str:
-    return "–" if score is None else f"{score:.2f}"
-
-
-def score_move(pair: Pair) -> str:
-    """``0.62 → 0.58 (−0.04)``, the difference of the numbers shown; one number if equal."""
-    before, after = score_text(pair.before), score_text(pair.after)
-    if before == after:
-        return after
-    if pair.before is None or pair.after is None:
-        return f"{before} → {after}"
-    change = f"{float(after) - float(before):+.2f}".replace("-", "−")
-    return f"{before} → {after} ({change})"
-
-
-def move(pair: Pair, show: Callable[[Any], str] = word) -> str:
-    """``on track → at risk``; the value once when it did not change."""
-    before, after = show(pair.before), show(pair.after)
-    return after if before == after else f"{before} → {after}"
-
-
-def label(kind: str, item_id: str | None, title: str) -> str:
-    """``objective `win` Win the mid-market``; a private one: ``*private objective*``."""
-    if item_id is None:
-        return f"*{md(title)}*"
-    return f"{'KPI' if kind == 'kpi' else kind} `{item_id}` {md(title)}"
-
-
-def cell(change: ObjectiveChange) -> str:
-    """An objective in the table: ``Win the mid-market `win` ``, or *private objective*."""
-    return f"*{md(change.title)}*" if change.id is None else f"{md(change.title)} `{change.id}`"
-
-
-def revision_label(rev: Mapping[str, str | None]) -> str:
-    """``main (abc1234)``, ``abc1234`` or ``the working tree``."""
-    name, short = rev.get("rev"), rev.get("short")
-    if name is None:
-        return "the working tree"
-    if short is None or name == rev.get("sha"):
-        return md(short or name)
-    return f"{md(name)} ({short})"
-
-
-def as_markdown(diff: Diff, base: Mapping[str, str | None], head: Mapping[str, str | None]
-                ) -> str:
-    """``okrsite diff``'s pull-request comment: the scores in a compact table, everything else
-    in a collapsible ``<details>`` section."""
-    lines = [
-        f"### OKR changes: {revision_label(base)} → {revision_label(head)}",
-        "",
-        f"Scored as of {diff.as_of.isoformat()}. "
-        f"**{md(diff.organization)}: {score_move(diff.overall)}**",
-    ]
-    if diff.base_problems:
-        lines += ["", f"> {revision_label(base)} has {len(diff.base_problems)} error(s) in its "
-                  f"goal files; {len(diff.base_left_out)} file(s) left out of the comparison."]
-    visible = [u for u in diff.units if score_text(u.score.before) != score_text(u.score.after)]
-    if visible:  # the units whose score changes at the 2 decimals shown
-        rollup = " · ".join(f"{md(u.name)}: {score_move(u.score)}" for u in visible)
-        lines += ["", f"Roll-up: {rollup}"]
-    if diff.objectives:
-        lines += ["", "| Objective | Score | Status |", "| --- | --- | --- |"]
-        lines += [f"| {cell(c)} | {score_move(c.score)} | {move(c.status)} |"
-                  for c in diff.objectives]
-    if diff.empty:
-        return "\n".join([*lines, "", "No changes to objectives, key results, KPIs or scores."
-                          ]) + "\n"
-    details = [f"**{title}**\n\n" + "\n".join(items) for title, items in sections(diff) if items]
-    lines += ["", "<details>", f"<summary>{summary(diff)}</summary>", "",
-              "\n\n".join([*details, PRIVATE_NOTE]), "</details>"]
-    return "\n".join(lines) + "\n"
-
-
-def summary(diff: Diff) -> str:
-    """The line a reader sees before opening the details."""
-    counts = [
-        (len(diff.added), "added", "added"),
-        (len(diff.removed), "removed", "removed"),
-        (len(diff.renamed), "renamed", "renamed"),
-        (len(diff.realigned), "re-aligned", "re-aligned"),
-        (len(diff.key_results_added) + len(diff.key_results_removed),
-         "key result added or removed", "key results added or removed"),
-        (sum(len(o.key_results) for o in diff.objectives),
-         "key-result score changed", "key-result scores changed"),
-        (len(diff.kpis), "KPI changed", "KPIs changed"),
-        (len(diff.moved_goalposts), "moved goalpost", "moved goalposts"),
-    ]
-    return ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts if n)
-
-
-def entry_line(entry: Entry) -> str:
-    facts = [
-        f"owner {md(entry.owner)}" if entry.owner else None,
-        md(entry.period) if entry.period else None,
-        f"parent {code(entry.parent)}" if entry.parent else None,
-        f"score {score_text(entry.score)}" if entry.score is not None else None,
-        word(entry.status) if entry.kind == "objective" else None,
-        f"health {entry.status}" if entry.kind == "kpi" and entry.status else None,
-    ]
-    return f"- {label(entry.kind, entry.id, entry.title)} — {', '.join(f for f in facts if f)}"
-
-
-def realigned_line(item: Realigned) -> str:
-    moves = [f"{name} {move(pair, code)}"
-             for name, pair in (("parent", item.parent), ("owner", item.owner)) if pair]
-    return f"- {label(item.kind, item.id, item.title)}: {'; '.join(moves)}"
-
-
-def goalpost_line(item: MovedGoalpost) -> str:
-    moves = [f"{name} {move(pair, str)}"
-             for name, pair in (("start", item.start), ("target", item.target))
-             if pair.before != pair.after]
-    return (f"- `{item.objective}#{item.key_result}` {md(item.title)}: {', '.join(moves)} "
-            f"(the period began {item.period_start})")
-
-
-def sections(diff: Diff) -> list[tuple[str, list[str]]]:
-    """The details, section by section."""
-    kind = {"objective": "objective", "kpi": "KPI"}
-    return [
-        ("Added", [entry_line(e) for e in diff.added]),
-        ("Removed", [entry_line(e) for e in diff.removed]),
-        ("Renamed", [f"- {kind[r.kind]} {move(r.id, code)}: {move(r.title, md)}"
-                     for r in diff.renamed]),
-        ("Re-aligned", [realigned_line(r) for r in diff.realigned]),
-        ("Key results",
-         [f"- added `{k.objective}#{k.id}` {md(k.title)}" for k in diff.key_results_added]
-         + [f"- removed `{k.objective}#{k.id}` {md(k.title)}" for k in diff.key_results_removed]
-         + [f"- `{o.id}#{k.id}` {md(k.title)}: {score_move(k.score)}"
-            for o in diff.objectives for k in o.key_results]),
-        ("KPIs", [f"- {label('kpi', k.id, k.title)}: latest {move(k.latest, str)}, "
-                  f"health {move(k.health)}" for k in diff.kpis]),
-        ("Moved goalposts", [goalpost_line(m) for m in diff.moved_goalposts]),
-    ]

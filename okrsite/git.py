@@ -1,38 +1,29 @@
-"""The only module that runs git: goals read from revisions, and who changed what, when.
+"""The only module that runs git: repositories, revisions, and goals read from git objects.
 
 * :func:`read_revision` reads a goals folder at a revision straight from git objects: one
   ``git ls-tree -r -z`` and one ``git cat-file --batch`` process, no checkout, no clone.
-* :func:`history` finds, for the goals folder in the working tree, the last commit that changed
-  each key result, objective file and KPI file, and the last commit that moved a key result's
-  ``start`` or ``target``, in ONE pass over ``git log -p -U0`` (plus one ``git diff HEAD`` for
-  uncommitted edits).
+* :func:`first_parent_log` and :func:`uncommitted` read ``git log -p -U0`` (as it comes) and
+  ``git diff HEAD`` as commits and file diffs (:func:`parse_diffs`), and :class:`Blobs` reads
+  single objects on demand from one ``git cat-file --batch`` process: what
+  :mod:`okrsite.history` needs for its walk over the log.
 
-How a hunk is attributed to a key result (the idea of ``git blame``, for spans instead of
-lines): each key result occupies a span of lines of its file in the working tree (from its
-list item to the line before the next item or the next less-indented line). The log is read
-newest first; the first commit whose hunks touch a span is the last one that changed that key
-result, and the span is settled. A span no hunk touches is shifted into the older file's line
-numbers and followed further back; so are spans touched by edits that do not count (uncommitted
-ones, and commits after the as-of date), mapped to the lines they replaced. A ``start:`` or
-``target:`` line is followed the same way, and a hunk that replaces it with a different value
-moved the goalpost. Commits are those of the first-parent chain (what landed on the branch),
-dated by their author date, and followed across renames; in a shallow clone the history stops
-at the shallow boundary, whose commit would seem to have written every file.
+Nothing here knows about goals beyond which files of a folder are goal files.
 """
 
 from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from string import hexdigits
+from typing import IO
 
 from .errors import GitError
-from .load import ORG_FILE, Source, display_name, is_ignored, read_goals_dir
-from .model import Goals, Objective
+from .load import Source, display_name, goal_order, is_goal_path, read_goals_dir
 
 GIT = "git"
 SAFE_CONFIG = ("-c", "core.quotePath=false", "-c", "log.showSignature=false")
@@ -153,20 +144,6 @@ def resolve(repo: Repo, name: str) -> Revision:
     return Revision(name, sha, short)
 
 
-def goal_order(rel: str) -> tuple[int, list[tuple[int, str]]]:
-    """The order :func:`okrsite.load.iter_goal_paths` reads files in: org.yml first, then
-    folder by folder, a folder's files before its sub-folders, each sorted by name."""
-    *folders, name = rel.split("/")
-    return (0 if rel == ORG_FILE else 1, [(1, f) for f in folders] + [(0, name)])
-
-
-def is_goal_path(rel: str) -> bool:
-    """True for ``org.yml`` and the ``.md`` files the loader reads (none ignored on the way)."""
-    if rel == ORG_FILE:
-        return True
-    return rel.endswith(".md") and not any(is_ignored(part) for part in rel.split("/"))
-
-
 def read_revision(repo: Repo, rev: Revision, goals_path: str, prefix: str) -> list[Source] | None:
     """Every goal file of ``goals_path`` at ``rev``, read from git objects.
 
@@ -223,57 +200,87 @@ def cat_blobs(repo: Repo, shas: list[str]) -> list[bytes]:
     return contents
 
 
-# --- history: the data ----------------------------------------------------------------------
+# --- reading as it comes: the log, and single objects on demand ----------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
-    """A commit that changed something."""
-
-    date: date
-    """The commit's author date."""
-    sha: str
-    short: str
-
-
-KrKey = tuple[str, str]
-"""(objective id, key-result id)."""
-
-
-@dataclass(frozen=True)
-class History:
-    """What git knows about the goals of a working tree (empty outside a repository)."""
-
-    key_results: Mapping[KrKey, Change] = field(default_factory=dict)
-    """The last commit that changed each key result's lines."""
-    objectives: Mapping[str, Change] = field(default_factory=dict)
-    """The last commit that changed each objective's file (front matter or body)."""
-    kpis: Mapping[str, Change] = field(default_factory=dict)
-    """The last commit that changed each KPI's file."""
-    target_moved: Mapping[KrKey, Change] = field(default_factory=dict)
-    """Moved goalposts: the last commit that changed a key result's ``start`` or ``target``
-    value, when that was after the first day of the objective's period."""
-
-    @property
-    def dates(self) -> dict[KrKey, date]:
-        """``score_goals``' ``git_dates``: the date each key result last changed."""
-        return {key: change.date for key, change in self.key_results.items()}
+@contextmanager
+def streamed(repo: Repo, args: Iterable[str]) -> Iterator[IO[bytes]]:
+    """Run a long git command and read its output while it runs (``git log -p`` of a big
+    history); leaving the block early stops git, so a reader that has seen enough need not
+    read the rest. git's own errors are not reported: the output just ends."""
+    command = [GIT, *SAFE_CONFIG, *args]
+    try:
+        process = subprocess.Popen(command, cwd=repo.root, stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL)
+    except FileNotFoundError as exc:
+        raise GitError("git is not installed (or not on PATH)") from exc
+    with process:
+        assert process.stdout is not None
+        try:
+            yield process.stdout
+        finally:
+            process.kill()  # done early, or failed: no need to read the rest
 
 
-# --- history: spans of lines followed back through diffs -----------------------------------
+class Blobs:
+    """Blobs read one at a time, as they are asked for, from one ``git cat-file --batch``
+    process, started on the first request (most callers never make one) and ended by
+    :meth:`close` (or leaving the ``with`` block)."""
+
+    def __init__(self, repo: Repo) -> None:
+        self.repo = repo
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> Blobs:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def read(self, sha: str) -> bytes | None:
+        """The blob ``sha``; ``None`` when the repository has no such blob."""
+        if not sha or any(c not in hexdigits for c in sha):
+            return None
+        process = self._start()
+        assert process.stdin is not None and process.stdout is not None
+        try:
+            process.stdin.write(f"{sha}\n".encode("ascii"))
+            process.stdin.flush()
+        except BrokenPipeError:  # git has stopped
+            return None
+        header = process.stdout.readline().split()
+        if len(header) != 3:  # "<sha> missing", or git stopped
+            return None
+        content = process.stdout.read(int(header[2]))
+        process.stdout.read(1)  # the newline after the content
+        return content if header[1] == b"blob" else None
+
+    def close(self) -> None:
+        if self._process is not None:
+            process, self._process = self._process, None
+            assert process.stdin is not None
+            process.stdin.close()
+            process.wait()
+            if process.stdout is not None:
+                process.stdout.close()
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._process is None:
+            command = [GIT, *SAFE_CONFIG, "cat-file", "--batch"]
+            try:
+                self._process = subprocess.Popen(
+                    command, cwd=self.repo.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL)
+            except FileNotFoundError as exc:
+                raise GitError("git is not installed (or not on PATH)") from exc
+        return self._process
 
 
-@dataclass(slots=True)
-class Span:
-    """Lines of one file version, followed back through history; ``key`` says whose they are."""
+# --- diffs as git prints them ---------------------------------------------------------------
 
-    key: tuple[str, ...]
-    """``("kr", objective, kr)``, ``("objective"|"kpi", id)`` (the whole file) or
-    ``("start"|"target", objective, kr)`` (that one line)."""
-    first: int
-    last: int
-    indent: int = 0
-    """Key results: the column of the item's ``-``."""
+LOG_FORMAT = "--format=%x00%H %h %as %P"
+DIFF_OPTIONS = ("-p", "-U0", "-M", "--full-index", "--no-color", "--no-ext-diff",
+                "--no-textconv", "--no-relative", "--src-prefix=a/", "--dst-prefix=b/")
 
 
 @dataclass(slots=True)
@@ -284,148 +291,19 @@ class Hunk:
     old_count: int
     new_start: int
     new_count: int
-    old: list[str] = field(default_factory=list)
-    new: list[str] = field(default_factory=list)
 
     @property
     def new_end(self) -> int:
         """The last new line the hunk covers (for a pure deletion: the line before it)."""
         return self.new_start + max(self.new_count, 1) - 1
 
+    @property
+    def old_end(self) -> int:
+        """The last old line the hunk replaces (for a pure insertion: the line before it)."""
+        return self.old_start + self.old_count - 1
+
     def covers(self, line: int) -> bool:
         return self.new_count > 0 and self.new_start <= line <= self.new_end
-
-
-Outcome = Literal["changed", "moved", "added"]
-"""What a diff did to a span: changed its lines, moved a start/target value, or added the
-start/target line."""
-
-_ITEM = re.compile(r"(\s*)-(?:\s+|$)")
-_FIELD = re.compile(r"\s*(?:-\s+)?(start|target)\s*:\s*(.*?)\s*(?:\s#.*)?")
-
-
-def indent_of(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def continues(line: str, item_indent: int) -> bool:
-    """True when ``line`` still belongs to a list item whose ``-`` is at ``item_indent``."""
-    stripped = line.strip()
-    return not stripped or stripped.startswith("#") or indent_of(line) > item_indent
-
-
-def field_of(line: str) -> tuple[str, str] | None:
-    """``"    target: 14  # stretch"`` -> ``("target", "14")``."""
-    if "start" not in line and "target" not in line:
-        return None
-    found = _FIELD.fullmatch(line)
-    return (found.group(1), found.group(2)) if found else None
-
-
-def same_value(a: str, b: str) -> bool:
-    try:
-        return float(a) == float(b)
-    except ValueError:
-        return a.strip("'\"") == b.strip("'\"")
-
-
-def objective_spans(objective: Objective, lines: list[str]) -> list[Span]:
-    """The span of each key result in the file's lines, and each metric's start/target line."""
-    spans: list[Span] = [Span(("objective", objective.id), 1, len(lines))]
-    starts = sorted(kr.line for kr in objective.key_results)
-    for kr in objective.key_results:
-        first = kr.line
-        if not 1 <= first <= len(lines):
-            continue
-        item = _ITEM.match(lines[first - 1])
-        item_indent = len(item.group(1)) if item else indent_of(lines[first - 1])
-        limit = min([s - 1 for s in starts if s > first] + [len(lines)])
-        last = first
-        while last < limit and continues(lines[last], item_indent):
-            last += 1
-        spans.append(Span(("kr", objective.id, kr.id), first, last, item_indent))
-        if kr.type == "metric":
-            for number in range(first, last + 1):
-                found = field_of(lines[number - 1])
-                if found:
-                    spans.append(Span((found[0], objective.id, kr.id), number, number))
-    return spans
-
-
-def touches(span: Span, hunk: Hunk) -> bool:
-    """Did the hunk change lines of this key result's span?"""
-    if hunk.new_count:
-        return hunk.new_start <= span.last and hunk.new_end >= span.first
-    # A pure deletion after line new_start: inside the span, or trailing lines of its item.
-    if span.first <= hunk.new_start < span.last:
-        return True
-    return hunk.new_start == span.last and bool(hunk.old) and continues(hunk.old[0], span.indent)
-
-
-def old_field_line(span: Span, hunk: Hunk) -> tuple[int, bool] | None:
-    """A start/target line the hunk rewrote: ``(its old line, whether the value changed)``,
-    pairing the n-th such line on each side; ``None`` when the old side has none (added)."""
-    name = span.key[0]
-    at = span.first - hunk.new_start
-    new_field = field_of(hunk.new[at]) if at < len(hunk.new) else None
-    if new_field is None or not hunk.old:
-        return None
-    rank = sum(1 for line in hunk.new[:at] if (field_of(line) or ("",))[0] == name)
-    olds = [(i, f) for i, line in enumerate(hunk.old) if (f := field_of(line)) and f[0] == name]
-    if rank >= len(olds):
-        return None
-    index, old_field = olds[rank]
-    return hunk.old_start + index, not same_value(old_field[1], new_field[1])
-
-
-def covering(hunks: list[Hunk], line: int) -> Hunk | None:
-    return next((hunk for hunk in hunks if hunk.covers(line)), None)
-
-
-def step(span: Span, hunks: list[Hunk]) -> Outcome | None:
-    """What one file diff did to ``span``: ``changed``, ``moved`` or ``added`` (see
-    :data:`Outcome`); ``None``: nothing that counts."""
-    kind = span.key[0]
-    if kind in ("objective", "kpi"):
-        return "changed" if hunks else None
-    if kind == "kr":
-        return "changed" if any(touches(span, hunk) for hunk in hunks) else None
-    hunk = covering(hunks, span.first)
-    if hunk is None:
-        return None
-    found = old_field_line(span, hunk)
-    return "added" if found is None else "moved" if found[1] else None
-
-
-def old_line(line: int, hunks: list[Hunk], *, last: bool) -> int:
-    """Where a line of the new file was in the old one. A line the diff rewrote maps to the
-    first (``last``: the last) line it replaced; an inserted line, beside the insertion."""
-    shift = 0
-    for hunk in hunks:
-        if hunk.covers(line):
-            if hunk.old_count:
-                return hunk.old_start + (hunk.old_count - 1 if last else 0)
-            return hunk.old_start + (0 if last else 1)
-        if hunk.new_end < line:
-            shift += hunk.old_count - hunk.new_count
-    return line + shift
-
-
-def carry(span: Span, hunks: list[Hunk]) -> bool:
-    """Move ``span`` to its lines in the old file; ``False`` when none of them existed."""
-    hunk = covering(hunks, span.first) if span.key[0] in ("start", "target") else None
-    if hunk is not None:
-        found = old_field_line(span, hunk)
-        if found is None:
-            return False
-        span.first = span.last = found[0]
-        return True
-    span.first = old_line(span.first, hunks, last=False)
-    span.last = old_line(span.last, hunks, last=True)
-    return span.first <= span.last
-
-
-# --- history: reading git's diffs ------------------------------------------------------------
 
 
 @dataclass(slots=True)
@@ -437,15 +315,24 @@ class FileDiff:
     new: str | None = None
     """``None``: the file was deleted."""
     hunks: list[Hunk] = field(default_factory=list)
+    old_blob: str | None = None
+    """The blob ids of the ``index`` line (``None`` when git printed none)."""
+    new_blob: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Commit:
-    change: Change
+    """A commit of a log: its line ``NUL sha short date parents…`` (see :data:`LOG_FORMAT`)."""
+
+    sha: str
+    short: str
+    date: date
+    """The author date."""
     parents: tuple[str, ...]
 
 
 _HUNK = re.compile(rb"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+"""A hunk header of git's diff format (not YAML: the goal files are read by the loader)."""
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "a": "\a", "b": "\b", "f": "\f",
             "r": "\r", "v": "\v"}
 
@@ -477,22 +364,32 @@ def diff_path(raw: bytes) -> str | None:
     return None if path == "/dev/null" else path[2:]
 
 
+def read_header(diff: FileDiff, line: bytes) -> None:
+    """Take in one line of a file diff's header (before its first hunk)."""
+    if line.startswith(b"--- "):
+        diff.old = diff_path(line[4:])
+    elif line.startswith(b"+++ "):
+        diff.new = diff_path(line[4:])
+    elif line.startswith(b"rename from "):
+        diff.old = unquote(line[12:])
+    elif line.startswith(b"rename to "):
+        diff.new = unquote(line[10:])
+    elif line.startswith(b"index "):  # index <old>..<new> [<mode>]
+        old, _, new = line[6:].split(maxsplit=1)[0].decode("ascii").partition("..")
+        diff.old_blob, diff.new_blob = old or None, new or None
+
+
 def parse_diffs(
     lines: Iterable[bytes], wanted: Callable[[str], bool]
 ) -> Iterator[Commit | FileDiff]:
     """The commits (lines ``NUL sha short date parents…``) and file diffs of a ``git log -p
-    -U0`` (or ``git diff -U0``) stream; the hunks of files not ``wanted`` are skipped unread."""
+    -U0`` (or ``git diff -U0``) stream; the hunks of files not ``wanted`` are skipped."""
     current: FileDiff | None = None
-    in_hunks = False  # past the file's first @@: lines starting with + or - are content
+    in_hunks = False  # past the file's first @@: the lines are content, until the next file
     keep = False  # the file is wanted: keep its hunks
     for line in lines:
         head = line[:1]
-        if in_hunks and head in (b"+", b"-"):
-            if keep:
-                text = line[1:].decode("utf-8", "replace").rstrip("\n")
-                hunk = current.hunks[-1]  # type: ignore[union-attr]
-                (hunk.new if head == b"+" else hunk.old).append(text)
-        elif head == b"@" and current is not None:
+        if head == b"@" and current is not None:
             if not in_hunks:
                 in_hunks, keep = True, wanted(current.new or current.old or "")
             if keep and (found := _HUNK.match(line)):
@@ -500,153 +397,55 @@ def parse_diffs(
                 current.hunks.append(
                     Hunk(int(o_start), int(o_count or 1), int(n_start), int(n_count or 1))
                 )
+        elif in_hunks and head in (b"+", b"-"):
+            continue  # a line of content: the hunk headers say all the walk needs
         elif head == b"\0" or line.startswith(b"diff --git "):
             if current is not None:
                 yield current
             current, in_hunks, keep = None, False, False
             if head == b"\0":
                 sha, short, day, *parents = line[1:].decode("ascii").split()
-                yield Commit(Change(date.fromisoformat(day), sha, short), tuple(parents))
+                yield Commit(sha, short, date.fromisoformat(day), tuple(parents))
             else:
                 current = FileDiff()
         elif current is not None and not in_hunks:
-            if line.startswith(b"--- "):
-                current.old = diff_path(line[4:])
-            elif line.startswith(b"+++ "):
-                current.new = diff_path(line[4:])
-            elif line.startswith(b"rename from "):
-                current.old = unquote(line[12:])
-            elif line.startswith(b"rename to "):
-                current.new = unquote(line[10:])
+            read_header(current, line)
     if current is not None:
         yield current
 
 
-# --- history: one pass -----------------------------------------------------------------------
-
-LOG_FORMAT = "--format=%x00%H %h %as %P"
-DIFF_OPTIONS = ("-p", "-U0", "-M", "--no-color", "--no-ext-diff", "--no-textconv",
-                "--no-relative", "--src-prefix=a/", "--dst-prefix=b/")
-
-
-@dataclass
-class Walk:
-    """Spans of the working tree's goal files, followed back commit by commit."""
-
-    files: dict[str, list[Span]]
-    """Repository path -> the spans still followed in it (in that commit's line numbers)."""
-    until: date | None = None
-    """Commits after this date are followed through but do not count."""
-    settled: dict[tuple[str, ...], tuple[Outcome, Change]] = field(default_factory=dict)
-    """What happened to each span, newest first."""
-
-    def commit(self, diffs: list[FileDiff], change: Change | None) -> None:
-        """Take every followed span through one commit's file diffs. Uncommitted edits
-        (``change`` is ``None``) and commits after :attr:`until` are followed through only."""
-        counted = change if change and (self.until is None or change.date <= self.until) else None
-        renamed: list[tuple[str, list[Span]]] = []
-        for diff in diffs:
-            path = diff.new if diff.new is not None else diff.old
-            spans = self.files.pop(path, None) if path is not None else None
-            if not spans or diff.new is None:
-                continue  # not followed; or deleted, which a followed file cannot be
-            alive = []
-            for span in spans:
-                outcome = step(span, diff.hunks)
-                if outcome is not None and counted is not None:
-                    self.settled[span.key] = (outcome, counted)
-                elif carry(span, diff.hunks):
-                    alive.append(span)
-            if alive and diff.old is not None:
-                renamed.append((diff.old, alive))
-        self.files.update(renamed)
-
-    def run(self, events: Iterable[Commit | FileDiff], shallow: frozenset[str]) -> None:
-        """Walk commits newest first until no span is followed any more."""
-        change: Change | None = None
-        diffs: list[FileDiff] = []
-        for event in events:
-            if isinstance(event, FileDiff):
-                diffs.append(event)
-                continue
-            self.commit(diffs, change)
-            diffs = []
-            if not self.files or event.change.sha in shallow:
-                return
-            change = event.change
-        self.commit(diffs, change)
-
-
-def follow_uncommitted(repo: Repo, walk: Walk, pathspec: str) -> bool:
-    """Follow the spans through uncommitted edits (``git diff HEAD``); ``False``: no HEAD."""
+def uncommitted(repo: Repo, pathspec: str, wanted: Callable[[str], bool]
+                ) -> list[Commit | FileDiff] | None:
+    """The uncommitted edits of ``pathspec`` (``git diff HEAD``, so staged or not) as file
+    diffs; ``None`` when there is no HEAD."""
     try:
         out = run(["diff", *DIFF_OPTIONS, "HEAD", "--", pathspec], repo.root)
     except GitError:
-        return False
-    walk.run(parse_diffs(out.splitlines(keepends=True), walk.files.__contains__), frozenset())
-    return True
+        return None
+    return list(parse_diffs(out.splitlines(keepends=True), wanted))
 
 
-def follow_log(repo: Repo, walk: Walk, pathspec: str) -> None:
-    """Walk the first-parent history of ``pathspec`` in one ``git log`` process."""
-    command = [GIT, *SAFE_CONFIG, "log", "--first-parent", "--diff-merges=first-parent",
-               LOG_FORMAT, *DIFF_OPTIONS, "HEAD", "--", pathspec]
-    with subprocess.Popen(command, cwd=repo.root, stdout=subprocess.PIPE,
-                          stderr=subprocess.DEVNULL) as process:
-        assert process.stdout is not None
-        walk.run(parse_diffs(process.stdout, walk.files.__contains__), repo.shallow)
-        process.kill()  # done early (every span settled): no need to read the rest
+@contextmanager
+def first_parent_log(repo: Repo, pathspec: str, wanted: Callable[[str], bool]
+                     ) -> Iterator[Iterator[Commit | FileDiff]]:
+    """The commits of the first-parent chain from HEAD that changed ``pathspec`` (what landed
+    on the branch, a merge as its diff to the first parent), newest first, each followed by its
+    file diffs, read from one ``git log`` process as it runs; leave the block to stop it."""
+    args = ["log", "--first-parent", "--diff-merges=first-parent", LOG_FORMAT, *DIFF_OPTIONS,
+            "HEAD", "--", pathspec]
+    with streamed(repo, args) as lines:
+        yield parse_diffs(lines, wanted)
 
 
-def start_spans(goals_dir: Path, goals: Goals, prefix: str) -> dict[str, list[Span]]:
-    """The spans to follow, per repository path, from the working tree's files."""
-    files: dict[str, list[Span]] = {}
-    for objective in goals.objectives:
-        try:
-            text = (goals_dir / objective.rel).read_text("utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        files[prefix + objective.rel] = objective_spans(objective, text.split("\n"))
-    for kpi in goals.kpis:
-        files[prefix + kpi.rel] = [Span(("kpi", kpi.id), 1, 1)]
-    return files
+def __getattr__(name: str) -> object:
+    """TRANSITIONAL, until pipeline/site/publish/render.pages import these from their new
+    homes (:mod:`okrsite.model`, :mod:`okrsite.history`): then delete this function."""
+    if name in ("History", "Change"):
+        from . import model
 
+        return getattr(model, name)
+    if name == "history":
+        from .history import history
 
-def history(goals_dir: Path, goals: Goals, as_of: date | None = None) -> History:
-    """Who changed what, when, for the goals read from ``goals_dir`` in the working tree.
-
-    Only commits up to ``as_of`` count (later ones, and uncommitted edits, are followed through
-    to the lines as they were). An empty :class:`History` when the folder is not in a git
-    repository (or git is missing).
-    """
-    repo = find_repo(goals_dir)
-    try:
-        goals_path = repo.path_of(goals_dir) if repo is not None else None
-    except ValueError:  # reached through a symbolic link from outside the repository
-        goals_path = None
-    if repo is None or goals_path is None:
-        return History()
-    prefix = f"{goals_path}/" if goals_path else ""
-    walk = Walk(start_spans(goals_dir, goals, prefix), as_of)
-    if follow_uncommitted(repo, walk, goals_path or "."):
-        follow_log(repo, walk, goals_path or ".")
-    return collect(walk.settled, goals)
-
-
-def collect(settled: Mapping[tuple[str, ...], tuple[Outcome, Change]], goals: Goals) -> History:
-    """Sort what the walk settled (newest first) into a :class:`History`."""
-    key_results: dict[KrKey, Change] = {}
-    files: dict[str, dict[str, Change]] = {"objective": {}, "kpi": {}}
-    moved: dict[KrKey, Change] = {}
-    for key, (outcome, change) in settled.items():
-        if key[0] == "kr":
-            key_results[(key[1], key[2])] = change
-        elif key[0] in files:
-            files[key[0]][key[1]] = change
-        elif outcome == "moved":
-            moved.setdefault((key[1], key[2]), change)
-    periods = goals.org.period_by_id
-    return History(key_results, files["objective"], files["kpi"], {
-        key: change for key, change in moved.items()
-        if change.date > periods[goals.objective_by_id[key[0]].period].start
-    })
+        return history
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

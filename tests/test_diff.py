@@ -1,14 +1,26 @@
 """``okrsite diff`` across commits of a real temporary repository: the JSON and the Markdown
-against golden files, private objectives kept private, and BASE or HEAD with errors."""
+against golden files, private objectives kept private, and BASE or HEAD with errors; and the
+comparison itself (okrsite.diff, okrsite.render.diff) on goal files given as sources."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from .conftest import FIXTURES, GitRepo, invoke_in
+from okrsite import git
+from okrsite.diff import Diff, Side, base_tree, comparable, compare
+from okrsite.errors import GoalErrors, Problem
+from okrsite.load import Source, load_sources, read_goals_dir
+from okrsite.model import Goals, build_goals
+from okrsite.render.diff import as_json, as_markdown
+from okrsite.score import score_goals
+from okrsite.validate import validate
+
+from .conftest import FIXTURES, WORKFLOW_GOALS, GitRepo, invoke_in
 
 GOLDEN = FIXTURES / "workflow"
 AS_OF = "2026-11-20"
@@ -49,6 +61,27 @@ PIPELINE = """  - id: pipeline
 
 def run(repo: GitRepo, *args: str) -> tuple[int, str]:
     return invoke_in(repo.root, "diff", *args)
+
+
+def compared(base: Sequence[Source] | None, head: Sequence[Source], as_of: date,
+             prefix: str = "goals") -> Diff:
+    """The comparison composed from the stages, as the orchestrator does it: HEAD must be
+    valid, BASE (``None``: no goals folder) is compared as far as it can be."""
+    head_tree = load_sources(head, prefix)
+    problems = [*head_tree.problems, *validate(head_tree)]
+    if problems or head_tree.org is None:
+        raise GoalErrors(problems)
+    after = scored(build_goals(head_tree.org, head_tree.goals, head_tree.tables), as_of)
+    before, found, left_out = None, list[Problem](), list[str]()
+    if base is not None:
+        base_goals, found, left_out = comparable(base_tree(base, head, head_tree, prefix))
+        before = scored(base_goals, as_of) if base_goals is not None else None
+    return compare(before, after, base_problems=tuple(sorted(set(found))),
+                   base_left_out=tuple(left_out))
+
+
+def scored(goals: Goals, as_of: date) -> Side:
+    return Side(goals, score_goals(goals, as_of))
 
 
 @pytest.fixture
@@ -198,3 +231,67 @@ def test_a_goals_folder_missing_from_head_is_an_error(changed: GitRepo) -> None:
     code, output = run(changed, "base", "head", "--goals-dir", "okrs")
     assert code == 1
     assert "Error: there is no goals folder 'okrs' in head" in output
+
+
+# --- the comparison on sources ------------------------------------------------------------------
+
+
+def test_the_command_prints_what_the_stages_compose(changed: GitRepo) -> None:
+    handle = git.repo_at(changed.root)
+    revisions = git.resolve(handle, "base"), git.resolve(handle, "head")
+    base, head = (git.read_side(handle, rev, "goals") for rev in revisions)
+    assert base is not None and head is not None
+    result = compared(base, head, date.fromisoformat(AS_OF))
+    sides = git.describe(revisions[0]), git.describe(revisions[1])
+    code, output = run(changed, "base", "head", "--as-of", AS_OF)
+    assert (code, output) == (0, as_markdown(result, *sides))
+    code, output = run(changed, "base", "head", "--as-of", AS_OF, "--format", "json")
+    assert json.loads(output) == json.loads(json.dumps(as_json(result, *sides)))
+
+
+def objective(name: str, parent: str | None = None, key_result: str = "") -> str:
+    return (f"---\nkind: objective\nid: {name}\ntitle: {name.title()}\nowner: sales\n"
+            f"period: 2026-Q4\n" + (f"parent: {parent}\n" if parent else "") +
+            "key_results:\n" + (key_result or "  - title: Done\n    type: milestone\n"
+                                 "    done: false\n") + "---\n")
+
+
+def test_base_leaves_out_what_refers_to_its_broken_files() -> None:
+    """A broken objective takes a chain of twelve descendants with it, a broken KPI the
+    objective whose key result names it, and that one, in turn, the objective whose aligned
+    key result no one aligns to any more: all found with BASE validated twice (leaving files
+    out round by round gave up after ten rounds, and counted everything in HEAD as added)."""
+    head = read_goals_dir(WORKFLOW_GOALS, "goals")
+    extra = {f"chain/c{i}.md": objective(f"c{i}", f"c{i - 1}" if i > 1 else "win-mid-market")
+             for i in range(1, 13)}
+    extra["hub/hub.md"] = objective("hub", key_result="  - id: via\n    title: Via\n"
+                                    "    type: aligned\n")
+    extra["hub/x.md"] = objective("x", "hub#via", "  - title: Up\n    start: 0\n"
+                                  "    target: 9\n    kpi: broken\n")
+    extra["kpis/broken.md"] = ("---\nkind: kpi\nid: broken\ntitle: Broken\nowner: sales\n"
+                               "direction: sideways\nvalues:\n  - {date: 2026-10-01, value: 1}\n"
+                               "---\n")
+    base = [Source(s.rel, s.name, s.content.replace(b"target: 10", b"targte: 10"))
+            if s.rel == "sales/win.md" else s for s in head]
+    base += [Source(rel, f"goals/{rel}", text.encode()) for rel, text in extra.items()]
+    result = compared(base, head, date.fromisoformat(AS_OF))
+    assert sorted({p.file for p in result.base_problems}) == [
+        "goals/kpis/broken.md", "goals/sales/win.md"
+    ]
+    assert set(result.base_left_out) == {
+        "goals/sales/win.md", "goals/kpis/broken.md", "goals/hub/hub.md", "goals/hub/x.md",
+        *(f"goals/chain/c{i}.md" for i in range(1, 13)),
+    }
+    assert [a.id for a in result.added] == ["win-mid-market"]  # BASE was compared
+    assert [r.id for r in result.removed] == []
+
+
+def test_base_with_a_broken_org_counts_everything_as_added() -> None:
+    head = read_goals_dir(WORKFLOW_GOALS, "goals")
+    base = [Source(s.rel, s.name, b"organization: [") if s.rel == "org.yml" else s
+            for s in head]
+    result = compared(base, head, date.fromisoformat(AS_OF))
+    assert [p.file for p in result.base_problems] == ["goals/org.yml"]
+    assert len(result.added) == len(head) - 1
+    assert result.objectives == () and result.overall.before is None
+

@@ -1,5 +1,5 @@
-"""okrsite.git in real temporary repositories: trees read from git objects, and freshness
-(the last commit that changed each key result) from commit dates."""
+"""okrsite.git and okrsite.history in real temporary repositories: trees read from git objects,
+and freshness (the last commit that changed each key result) from commit dates."""
 
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ from pathlib import Path
 import pytest
 
 from okrsite import git
-from okrsite.errors import GitError
-from okrsite.load import read_goals_dir
-from okrsite.pipeline import read_goals
+from okrsite.errors import GitError, GoalErrors
+from okrsite.history import history as find_history
+from okrsite.history import objective_spans
+from okrsite.load import Source, load_goals, parse_goal, read_goals_dir
+from okrsite.model import Goals, History, build_goals, build_objective
 from okrsite.score import score_goals
+from okrsite.validate import validate
 
 from .conftest import WORKFLOW_GOALS, GitRepo, invoke_in
 from .test_site import parse_html
@@ -28,7 +31,16 @@ def repo(tmp_path: Path) -> GitRepo:
     return GitRepo(tmp_path / "repo")
 
 
-def dates(history: git.History) -> dict[str, str]:
+def read_goals(goals_dir: Path) -> Goals:
+    """Load, validate and model a goals folder (the read stage, without the orchestrator)."""
+    tree = load_goals(goals_dir)
+    problems = [*tree.problems, *validate(tree)]
+    if problems or tree.org is None:
+        raise GoalErrors(problems)
+    return build_goals(tree.org, tree.goals, tree.tables)
+
+
+def dates(history: History) -> dict[str, str]:
     return {f"{o}#{k}": c.date.isoformat() for (o, k), c in sorted(history.key_results.items())}
 
 
@@ -74,6 +86,16 @@ def test_a_revision_may_not_start_like_an_option(repo: GitRepo) -> None:
         git.resolve(git.repo_at(repo.root), "--output=/tmp/x")
 
 
+def test_blobs_are_read_one_at_a_time_as_they_are_asked_for(repo: GitRepo) -> None:
+    repo.commit("2026-10-05")
+    sha = repo.git("rev-parse", "HEAD:goals/org.yml")
+    with git.Blobs(git.repo_at(repo.root)) as blobs:
+        assert blobs.read(sha) == (repo.goals / "org.yml").read_bytes()
+        assert blobs.read("0" * 40) is None  # no such blob
+        assert blobs.read("HEAD\nHEAD") is None  # not a blob id
+        assert blobs.read(sha) == (repo.goals / "org.yml").read_bytes()
+
+
 # --- freshness ----------------------------------------------------------------------------
 
 
@@ -89,7 +111,7 @@ def test_the_last_commit_that_changed_each_key_result(repo: GitRepo) -> None:
     repo.edit("acme/grow.md", "Why growth matters.", "Why it matters.")  # not committed
     repo.edit("acme/grow.md", "current: 14", "current: 15")  # not committed
     goals = read_goals(repo.goals)
-    history = git.history(repo.goals, goals)
+    history = find_history(repo.goals, goals)
     assert dates(history) == {
         "grow#arr": "2026-10-05",
         "grow#quality": "2026-10-05",
@@ -118,8 +140,8 @@ def test_commits_after_the_as_of_date_do_not_count(repo: GitRepo) -> None:
     repo.commit("2026-12-01")
     repo.edit("eng/ship.md", "current: 250", "current: 240")  # and an uncommitted edit
     goals = read_goals(repo.goals)
-    now = git.history(repo.goals, goals)
-    back_then = git.history(repo.goals, goals, as_of=date(2026, 11, 20))
+    now = find_history(repo.goals, goals)
+    back_then = find_history(repo.goals, goals, as_of=date(2026, 11, 20))
     assert now.key_results[("ship-sso", "latency")].date == date(2026, 12, 1)
     assert now.target_moved[("ship-sso", "latency")].date == date(2026, 12, 1)
     assert back_then.key_results[("ship-sso", "latency")].date == date(2026, 11, 1)
@@ -133,7 +155,7 @@ def test_git_dates_make_key_results_fresh(repo: GitRepo) -> None:
     repo.commit("2026-11-15")
     goals = read_goals(repo.goals)
     without = score_goals(goals, AS_OF).objectives["ship-sso"].key_results["latency"]
-    history = git.history(repo.goals, goals)
+    history = find_history(repo.goals, goals)
     with_git = score_goals(goals, AS_OF, history.dates).objectives["ship-sso"].key_results
     assert (without.last_update, without.stale) == (None, True)
     assert (with_git["latency"].last_update, with_git["latency"].stale) == (date(2026, 11, 15),
@@ -193,11 +215,57 @@ def test_a_hunk_counts_for_the_key_results_whose_lines_it_changes(
     repo.commit("2026-10-05")
     repo.edit("sales/three.md", *edit)
     repo.commit("2026-11-02")
-    history = git.history(repo.goals, read_goals(repo.goals))
+    history = find_history(repo.goals, read_goals(repo.goals))
     late = {kr for (o, kr), c in history.key_results.items()
             if o == "three" and c.date == date(2026, 11, 2)}
     assert late == changed
     assert history.objectives["three"].date == date(2026, 11, 2)
+
+
+def test_key_result_spans_come_from_the_loaders_line_marks() -> None:
+    text = KRS.replace("    confidence: 0.5\n", "    confidence: 0.5\n\n    # about a\n").replace(
+        "    done: false\n", "    done: false\n  - {id: d, title: D, start: 0, target: 5}\n")
+    doc, problems = parse_goal(Source("sales/three.md", "goals/sales/three.md", text.encode()))
+    assert doc is not None and not problems
+    spans = {span.key: (span.first, span.last) for span in objective_spans(build_objective(doc),
+                                                                            doc)}
+    assert spans == {
+        ("objective", "three"): (1, len(text.split("\n"))),
+        ("kr", "three", "a"): (8, 15),  # its blank and comment lines too
+        ("start", "three", "a"): (10, 10),
+        ("target", "three", "a"): (11, 11),
+        ("kr", "three", "b"): (16, 20),
+        ("start", "three", "b"): (18, 18),
+        ("target", "three", "b"): (19, 19),
+        ("kr", "three", "c"): (21, 24),
+        ("kr", "three", "d"): (25, 25),  # written on one line
+        ("start", "three", "d"): (25, 25),
+        ("target", "three", "d"): (25, 25),
+    }
+
+
+def test_a_version_the_loader_refuses_counts_what_it_deleted(repo: GitRepo) -> None:
+    repo.write("sales/three.md", KRS.replace("    confidence: 0.5\n",
+                                             "    confidence: 0.5\n    note: yes\n"))
+    repo.commit("2026-10-05")  # 'yes' is ambiguous YAML: the loader refuses this version
+    repo.edit("sales/three.md", "    note: yes\n", "")
+    repo.commit("2026-11-02")
+    history = find_history(repo.goals, read_goals(repo.goals))
+    assert history.key_results[("three", "a")].date == date(2026, 11, 2)
+    assert history.key_results[("three", "b")].date == date(2026, 10, 5)
+
+
+def test_uncommitted_edits_of_a_target_line_are_followed_through(repo: GitRepo) -> None:
+    repo.commit("2026-10-05")
+    repo.edit("eng/ship.md", "target: 200", "target: 250")
+    moved = repo.commit("2026-11-10")
+    repo.edit("eng/ship.md", "    target: 250\n", "    target: 250  # stretch\n")
+    tree = load_goals(repo.goals)
+    goals = read_goals(repo.goals)
+    for documents in ((), tree.goals):  # the documents as loaded spare reading them again
+        history = find_history(repo.goals, goals, documents=documents)
+        assert history.target_moved[("ship-sso", "latency")].sha == moved
+        assert history.key_results[("ship-sso", "latency")].sha == moved
 
 
 def test_moved_goalposts_only_after_the_period_began(repo: GitRepo) -> None:
@@ -208,11 +276,22 @@ def test_moved_goalposts_only_after_the_period_began(repo: GitRepo) -> None:
     repo.edit("eng/ship.md", "    target: 150\n", "    target: 150  # stretch\n")  # same value
     repo.edit("sales/win.md", "current: 4", "current: 5")
     repo.commit("2026-10-20")
-    history = git.history(repo.goals, read_goals(repo.goals))
+    history = find_history(repo.goals, read_goals(repo.goals))
     assert {k: c.date.isoformat() for k, c in history.target_moved.items()} == {
         ("grow", "arr"): "2026-09-20",
     }
     assert history.key_results[("ship-sso", "latency")].date == date(2026, 10, 20)
+
+
+def test_a_key_result_on_one_line_moves_its_goalpost_too(repo: GitRepo) -> None:
+    repo.write("sales/one.md", KRS.replace("  - id: a\n", "  - {id: up, title: Up, start: 0, "
+                                           "target: 10, current: 1}\n  - id: a\n"))
+    repo.commit("2026-10-05")
+    repo.edit("sales/one.md", "target: 10, current: 1}", "target: 12, current: 1}")
+    moved = repo.commit("2026-11-02")
+    history = find_history(repo.goals, read_goals(repo.goals))
+    assert {k: c.sha for k, c in history.target_moved.items()} == {("three", "up"): moved}
+    assert history.key_results[("three", "a")].date == date(2026, 10, 5)
 
 
 def test_a_merge_counts_on_the_day_it_lands(repo: GitRepo) -> None:
@@ -224,7 +303,7 @@ def test_a_merge_counts_on_the_day_it_lands(repo: GitRepo) -> None:
     repo.edit("eng/ship.md", "current: 300", "current: 290")
     repo.commit("2026-10-08")
     repo.git("merge", "--quiet", "--no-ff", "-m", "merge", "check-in", day="2026-10-09")
-    history = git.history(repo.goals, read_goals(repo.goals))
+    history = find_history(repo.goals, read_goals(repo.goals))
     assert history.key_results[("win-mid-market", "deals")].date == date(2026, 10, 9)
     assert history.key_results[("ship-sso", "latency")].date == date(2026, 10, 8)
     assert history.key_results[("ship-sso", "sso")].date == date(2026, 10, 5)
@@ -237,19 +316,19 @@ def test_a_shallow_clone_knows_only_what_it_has(repo: GitRepo, tmp_path: Path) -
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "--quiet", "--depth", "1", f"file://{repo.root}",
                     str(clone)], check=True)
-    history = git.history(clone / "goals", read_goals(clone / "goals"))
+    history = find_history(clone / "goals", read_goals(clone / "goals"))
     assert history.key_results == {}  # the boundary commit "adds" everything: not a change
 
 
 def test_outside_a_repository_there_is_no_history(tmp_path: Path) -> None:
     goals = tmp_path / "goals"
     shutil.copytree(WORKFLOW_GOALS, goals)
-    assert git.history(goals, read_goals(goals)) == git.History()
+    assert find_history(goals, read_goals(goals)) == History()
 
 
 def test_a_repository_without_commits_has_no_history(tmp_path: Path) -> None:
     repo = GitRepo(tmp_path / "fresh")
-    assert git.history(repo.goals, read_goals(repo.goals)) == git.History()
+    assert find_history(repo.goals, read_goals(repo.goals)) == History()
 
 
 @pytest.mark.slow

@@ -46,6 +46,7 @@ __all__ = [
     "format_path",
     "goal_order",
     "is_goal_path",
+    "is_table_path",
     "is_ignored",
     "iter_goal_paths",
     "load_goals",
