@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import date
 from typing import Any
 
 import yaml
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 from okrsite.errors import Problem
 from okrsite.load import ORG_FILE, Source, load_sources
 from okrsite.model import Goals
+from okrsite.score import score_goals
 from okrsite.validate import validate
 
 from .test_validate import check_tree, quick_says_valid, split_errors, whole_errors
@@ -41,7 +43,10 @@ def check(files: dict[str, bytes]) -> tuple[list[Problem], Goals | None]:
         _assert_points_into(problem, files)
     goals = None
     if not problems:
-        goals = check_tree(tree)  # a clean tree always builds the model
+        goals = check_tree(tree)  # a clean tree always builds the model…
+        card = score_goals(goals, date(2026, 11, 15))  # …and scores it
+        for state in card.objectives.values():
+            assert math.isfinite(state.score), state
     return problems, goals
 
 
@@ -69,6 +74,8 @@ TOKENS = st.sampled_from(
         "{", "}", ",", "'", '"', "&a ", "*a", "!!binary ", "!!python/object:os.system ", "!x ",
         "<<: ", "? ", "yes", "No", "on", "0x10", "010", "0o7", "12:30", "1_000", ".nan", "-.inf",
         "1e999", "2026-02-30", "2026-10-01", "true", "null", "~", "#", "---", "...", "|", ">",
+        "threshold", "checklist", "shared", "from", "items", "links", "url", "tags", "due",
+        "stretch", "history", "note", "values_file", "cadence", "x.csv", "a#kr1",
         "\t", "é", "\u2028", "\x85", "\x07", "\r\n", "\ufeff", "%YAML 1.1\n", "9" * 120, "-1.5",
         '"\\x1b[2J"', '"a\\nb"', "!a%0A ",
     ]
@@ -112,22 +119,50 @@ def maybe(value: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     return st.one_of(value, value, value, JUNK)
 
 
-POINT = st.fixed_dictionaries({"date": maybe(DATES), "value": maybe(NUMBER)})
+POINT = st.fixed_dictionaries(
+    {"date": maybe(DATES), "value": maybe(NUMBER)}, optional={"note": maybe(st.just("Note"))}
+)
+CHECKIN = st.fixed_dictionaries(
+    {"date": maybe(DATES)},
+    optional={"value": maybe(NUMBER), "note": maybe(st.just("n")), "confidence": maybe(NUMBER),
+              "by": maybe(st.just("Ann")), "vlaue": NUMBER},
+)
+URLS = st.sampled_from(["https://x.example.com", "/docs/", "javascript:x", "//h", "a/../b", "/.."])
+LINK = st.fixed_dictionaries({"title": maybe(st.just("L")), "url": maybe(URLS)},
+                             optional={"href": URLS})
+TAGS = st.lists(st.sampled_from(["p0", "ai", "P0", "a b", ""]), max_size=3)
+ITEM = st.fixed_dictionaries(
+    {"title": maybe(st.just("Item"))},
+    optional={"done": maybe(st.booleans()), "weight": maybe(NUMBER), "dnoe": st.booleans()},
+)
+KR_TYPES_WRITTEN = ["metric", "milestone", "score", "aligned", "threshold", "checklist", "shared",
+                    "milstone"]
 KEY_RESULT = st.fixed_dictionaries(
     {"title": maybe(st.just("Result"))},
     optional={
         "id": maybe(IDS),
-        "type": maybe(st.sampled_from(["metric", "milestone", "score", "aligned", "milstone"])),
+        "type": maybe(st.sampled_from(KR_TYPES_WRITTEN)),
         "start": maybe(NUMBER),
         "target": maybe(NUMBER),
+        "stretch": maybe(NUMBER),
         "current": maybe(NUMBER),
         "kpi": maybe(IDS),
         "weight": maybe(NUMBER),
         "confidence": maybe(NUMBER),
         "updated": maybe(DATES),
-        "history": maybe(st.lists(POINT, max_size=3)),
+        "due": maybe(DATES),
+        "history": maybe(st.lists(CHECKIN, max_size=3)),
         "done": maybe(st.booleans()),
         "score": maybe(NUMBER),
+        "direction": maybe(st.sampled_from(["higher_is_better", "lower_is_better"])),
+        "strict": maybe(st.booleans()),
+        "items": maybe(st.lists(ITEM, max_size=3)),
+        "from": maybe(st.sampled_from(["a#kr1", "b#kr2", "c#all", "a", "nope#kr1"])),
+        "lead": maybe(st.just("Lead")),
+        "description": maybe(st.just("*Why*")),
+        "links": maybe(st.lists(LINK, max_size=2)),
+        "tags": maybe(TAGS),
+        "visibility": maybe(st.sampled_from(["public", "private"])),
         "targte": NUMBER,
     },
 )
@@ -145,6 +180,9 @@ OBJECTIVE = st.fixed_dictionaries(
         "weight": maybe(NUMBER),
         "visibility": maybe(st.sampled_from(["public", "private"])),
         "status": maybe(st.sampled_from(["on_track", "at_risk", "off_track"])),
+        "lead": maybe(st.just("Lead")),
+        "tags": maybe(TAGS),
+        "links": maybe(st.lists(LINK, max_size=2)),
     },
 )
 KPI = st.fixed_dictionaries(
@@ -159,8 +197,16 @@ KPI = st.fixed_dictionaries(
         "id": maybe(IDS),
         "target": maybe(NUMBER),
         "thresholds": maybe(st.fixed_dictionaries({"green": NUMBER, "amber": NUMBER})),
+        "values_file": maybe(st.sampled_from(["v.csv", "../v.csv", "/v.csv", "none.csv", "v.txt"])),
+        "cadence": maybe(st.sampled_from(["daily", "monthly", "hourly"])),
     },
 )
+CSV = st.lists(
+    st.sampled_from(["date,value,note", "Date , Value", "2026-10-01,3,ok", "2026-10-01,4",
+                     "2026-10-02,nan", "2026-13-01,1", "x", '"2026-10-03","5","a, b"', "",
+                     "2026-10-04,1e16"]),
+    max_size=5,
+).map("\r\n".join)
 UNIT = st.fixed_dictionaries(
     {"id": maybe(IDS), "name": maybe(st.just("Unit"))},
     optional={"parent": maybe(IDS), "owners": maybe(st.lists(st.sampled_from(["@a", "x"])))},
@@ -211,11 +257,13 @@ def test_documents_of_almost_the_right_shape(org: dict[str, Any], goals: list[di
 
 
 @FUZZ
-@given(st.lists(OBJECTIVE, min_size=1, max_size=6))
-def test_objectives_against_a_valid_org(goals: list[dict]) -> None:
-    files = {ORG_FILE: ORG_TEXT.encode()}
+@given(st.lists(OBJECTIVE, min_size=1, max_size=6), st.lists(KPI, max_size=2), CSV)
+def test_objectives_against_a_valid_org(goals: list[dict], kpis: list[dict], csv: str) -> None:
+    files = {ORG_FILE: ORG_TEXT.encode(), "v.csv": csv.encode()}
     for i, data in enumerate(goals):
         files[f"{'abc'[i % 3]}{i // 3 or ''}.md"] = front_matter(data)
+    for i, data in enumerate(kpis):
+        files[f"k{i}.md"] = front_matter(data)
     check(files)
 
 
@@ -226,22 +274,55 @@ POSITIVE = st.floats(0.1, 5) | st.integers(1, 3)
 SHARE = st.floats(0, 1)
 GOOD_DATE = st.dates().map(lambda d: d.isoformat())
 GOOD_POINT = st.fixed_dictionaries({"date": GOOD_DATE, "value": NUMBER})
-KR_COMMON = {"weight": POSITIVE, "confidence": SHARE, "updated": GOOD_DATE}
+GOOD_NOTE = st.fixed_dictionaries({"date": GOOD_DATE}, optional={"note": TITLE, "by": TITLE,
+                                                                 "confidence": SHARE})
+GOOD_CHECKIN = st.fixed_dictionaries({"date": GOOD_DATE, "value": NUMBER},
+                                     optional={"note": TITLE, "confidence": SHARE})
+GOOD_LINK = st.fixed_dictionaries({"title": TITLE,
+                                   "url": st.sampled_from(["https://x.example.com/1", "/d/"])})
+KR_COMMON = {"weight": POSITIVE, "confidence": SHARE, "updated": GOOD_DATE,
+             "due": st.sampled_from(["2026-10-01", "2026-11-15", "2026-12-31"]),
+             "lead": TITLE, "links": st.lists(GOOD_LINK, max_size=2),
+             "tags": st.lists(st.sampled_from(["p0", "ai"]), max_size=2, unique=True),
+             "visibility": st.sampled_from(["public", "private"])}
 GOOD_KEY_RESULT = st.one_of(
     st.fixed_dictionaries(
         {"title": TITLE, "start": NUMBER, "target": NUMBER},
         optional={"id": st.sampled_from(["arr", "kr1", "kr2"]), "type": st.just("metric"),
-                  "current": NUMBER, "kpi": st.just("nps"), "unit": st.just("%"),
-                  "history": st.lists(GOOD_POINT, max_size=3), **KR_COMMON},
+                  "current": NUMBER, "unit": st.just("%"), "stretch": NUMBER,
+                  "history": st.lists(GOOD_CHECKIN, max_size=3), **KR_COMMON},
     ),
     st.fixed_dictionaries(
-        {"title": TITLE, "type": st.just("milestone"), "done": st.booleans()}, optional=KR_COMMON
+        {"title": TITLE, "start": NUMBER, "target": NUMBER, "kpi": st.just("nps")},
+        optional={"history": st.lists(GOOD_NOTE, max_size=2), **KR_COMMON},
+    ),
+    st.fixed_dictionaries(
+        {"title": TITLE, "type": st.just("milestone"), "done": st.booleans()},
+        optional={"history": st.lists(GOOD_NOTE, max_size=2), **KR_COMMON},
     ),
     st.fixed_dictionaries(
         {"title": TITLE, "type": st.just("score"), "score": SHARE},
-        optional={"history": st.lists(GOOD_POINT, max_size=2), **KR_COMMON},
+        optional={"history": st.lists(GOOD_NOTE, max_size=2), **KR_COMMON},
     ),
     st.fixed_dictionaries({"title": TITLE, "type": st.just("aligned"), "id": st.just("all")}),
+    st.fixed_dictionaries(
+        {"title": TITLE, "type": st.just("threshold"), "target": NUMBER},
+        optional={"id": st.just("kr2"), "direction": st.sampled_from(["higher_is_better",
+                                                                      "lower_is_better"]),
+                  "strict": st.booleans(), "current": NUMBER, "kpi": st.just("nps"),
+                  "history": st.lists(GOOD_CHECKIN, max_size=2), **KR_COMMON},
+    ),
+    st.fixed_dictionaries(
+        {"title": TITLE, "type": st.just("checklist"),
+         "items": st.lists(st.fixed_dictionaries({"title": TITLE}, optional={
+             "done": st.booleans(), "weight": POSITIVE}), min_size=1, max_size=3)},
+        optional={"history": st.lists(GOOD_NOTE, max_size=2), **KR_COMMON},
+    ),
+    st.fixed_dictionaries(
+        {"type": st.just("shared"), "from": st.sampled_from(["a#arr", "b#kr1", "c#kr2"])},
+        optional={"title": TITLE, "weight": POSITIVE, "lead": TITLE,
+                  "visibility": st.sampled_from(["public", "private"])},
+    ),
 )
 GOOD_OBJECTIVE = st.fixed_dictionaries(
     {
@@ -249,13 +330,16 @@ GOOD_OBJECTIVE = st.fixed_dictionaries(
         "title": TITLE,
         "owner": st.sampled_from(["acme", "sales"]),
         "period": st.sampled_from(["2026", "2026-Q4"]),
-        "key_results": st.lists(GOOD_KEY_RESULT, min_size=1, max_size=4),
+        "key_results": st.lists(GOOD_KEY_RESULT, max_size=4),
     },
     optional={
         "parent": st.sampled_from(["a", "b", "c", "a#all", "b#kr1", "c#arr"]),
         "weight": POSITIVE,
         "visibility": st.sampled_from(["public", "private"]),
         "status": st.sampled_from(["on_track", "at_risk", "off_track"]),
+        "lead": TITLE,
+        "tags": st.lists(st.sampled_from(["p0", "ai"]), max_size=2, unique=True),
+        "links": st.lists(GOOD_LINK, max_size=2),
     },
 )
 GOOD_KPI = st.fixed_dictionaries(
@@ -268,15 +352,22 @@ GOOD_KPI = st.fixed_dictionaries(
         "values": st.lists(GOOD_POINT, min_size=1, max_size=3),
     },
     optional={"target": NUMBER, "unit": st.just("pts"),
-              "thresholds": st.fixed_dictionaries({"green": NUMBER, "amber": NUMBER})},
+              "thresholds": st.fixed_dictionaries({"green": NUMBER, "amber": NUMBER}),
+              "values_file": st.just("nps.csv"),
+              "cadence": st.sampled_from(["daily", "weekly", "monthly", "quarterly", "yearly"])},
+)
+GOOD_CSV = st.lists(st.tuples(st.dates(), NUMBER), max_size=3).map(
+    lambda rows: "date,value\n" + "".join(f"{d.isoformat()},{v!r}\n" for d, v in rows)
 )
 
 
 @FUZZ
-@given(st.lists(GOOD_OBJECTIVE, min_size=1, max_size=4), GOOD_KPI)
-def test_documents_of_the_right_shape(objectives: list[dict], kpi: dict[str, Any]) -> None:
+@given(st.lists(GOOD_OBJECTIVE, min_size=1, max_size=4), GOOD_KPI, GOOD_CSV)
+def test_documents_of_the_right_shape(objectives: list[dict], kpi: dict[str, Any],
+                                      csv: str) -> None:
     """Schema-valid files: the cross-file rules decide, and a clean tree builds its model."""
-    files = {ORG_FILE: ORG_TEXT.encode(), "kpis/nps.md": front_matter(kpi)}
+    files = {ORG_FILE: ORG_TEXT.encode(), "kpis/nps.md": front_matter(kpi),
+             "kpis/nps.csv": csv.encode()}
     for name, data in zip("abcd", objectives, strict=False):
         files[f"{name}.md"] = front_matter(data)
     _, goals = check(files)

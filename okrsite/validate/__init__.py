@@ -7,8 +7,10 @@ Two passes, both reporting everything they find:
    is valid; any other is handed to jsonschema, and every error it finds is turned into a
    :class:`~okrsite.errors.Problem` at the line of the offending key, in the user's terms
    (:mod:`.wording`).
-2. **The cross-file rules** (:mod:`.rules`, :data:`RULES`): references between files (units,
-   periods, parents, KPIs), duplicate ids, cycles, and the checks a schema cannot express.
+2. **The rules** (:mod:`.rules`, :data:`RULES`): references between files (units, periods,
+   parents, KPIs, shared key results), duplicate ids, cycles, and the checks a schema cannot
+   express (:mod:`.values`: check-ins, stretch targets, due dates, a KPI's values and CSV file,
+   and the range of numbers every stage handles).
 """
 
 from __future__ import annotations
@@ -22,11 +24,14 @@ from .rules import RULES, Index, Rule, build_index, find_cycles, goal_id, key_re
 from .schema import (
     GOAL_KINDS,
     KR_DEFAULT_TYPE,
+    LINK_PATTERN,
     OWNER_PATTERN,
     PARENT_PATTERN,
     PERIOD_PATTERN,
     SCHEMA_NAMES,
+    SHARED_PATTERN,
     SLUG_PATTERN,
+    TAG_PATTERN,
     as_date,
     compiled,
     full_validator,
@@ -34,11 +39,13 @@ from .schema import (
     schema_text,
     validator_class,
 )
+from .values import NUMBER_MAX, NUMBER_MIN, in_range, number_problems
 from .wording import (
     DESCRIBE,
     PATTERN_WORDS,
     describe,
     did_you_mean,
+    link_problem,
     one_of,
     show,
     slugify,
@@ -49,13 +56,18 @@ __all__ = [
     "DESCRIBE",
     "GOAL_KINDS",
     "KR_DEFAULT_TYPE",
+    "LINK_PATTERN",
+    "NUMBER_MAX",
+    "NUMBER_MIN",
     "OWNER_PATTERN",
     "PARENT_PATTERN",
     "PATTERN_WORDS",
     "PERIOD_PATTERN",
     "RULES",
     "SCHEMA_NAMES",
+    "SHARED_PATTERN",
     "SLUG_PATTERN",
+    "TAG_PATTERN",
     "Index",
     "Rule",
     "as_date",
@@ -65,8 +77,11 @@ __all__ = [
     "find_cycles",
     "full_validator",
     "goal_id",
+    "in_range",
     "key_result_ids",
     "kind_problem",
+    "link_problem",
+    "number_problems",
     "one_of",
     "quick_check",
     "quick_tests",
@@ -87,7 +102,7 @@ def validate(tree: LoadedTree) -> list[Problem]:
     """
     problems: list[Problem] = []
     if tree.org is not None:
-        problems.extend(schema_problems(tree.org, "org"))
+        problems.extend(document_problems(tree.org, "org"))
     objectives: list[Document] = []
     kpis: list[Document] = []
     for doc in tree.goals:
@@ -95,12 +110,21 @@ def validate(tree: LoadedTree) -> list[Problem]:
         if kind not in GOAL_KINDS:
             problems.append(kind_problem(doc))
             continue
-        problems.extend(schema_problems(doc, kind))
+        problems.extend(document_problems(doc, kind))
         (objectives if kind == "objective" else kpis).append(doc)
-    index = build_index(tree.org, objectives, kpis)
+    index = build_index(tree.org, objectives, kpis, tree.tables)
     for rule in RULES:
         problems.extend(rule(index))
     return sorted(dict.fromkeys(problems))
+
+
+def document_problems(doc: Document, name: str) -> list[Problem]:
+    """The schema's problems with one document, and its numbers out of range (a field the
+    schema already refused is not reported twice)."""
+    found = list(schema_problems(doc, name))
+    refused = {problem.path for problem in found}
+    found.extend(p for p in number_problems(doc) if p.path not in refused)
+    return found
 
 
 def schema_problems(doc: Document, name: str) -> Iterator[Problem]:

@@ -197,6 +197,7 @@ _QUICK: Mapping[str, Callable[[Any, Any], Check]] = {
     "minItems": _quick_length(lambda n, limit: n >= limit, list),
     "maxItems": _quick_length(lambda n, limit: n <= limit, list),
     "minLength": _quick_length(lambda n, limit: n >= limit, str),
+    "maxLength": _quick_length(lambda n, limit: n <= limit, str),
     "uniqueItems": _quick_unique,
     "required": _quick_required,
     "properties": _quick_properties,

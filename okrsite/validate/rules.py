@@ -1,5 +1,6 @@
-"""The cross-file rules: references between files, duplicate ids, cycles, and the checks a
-schema cannot express.
+"""The cross-file rules: references between files (units, periods, parents, KPIs, shared key
+results), duplicate ids, cycles, objectives with nothing to score them, and the checks a schema
+cannot express (those about values are in :mod:`.values`).
 
 They run over an :class:`Index` built once, with dictionaries only, so they stay linear in the
 number of files, and they look only at fields of the right shape: a field the schema refused is
@@ -8,128 +9,26 @@ reported once, by the schema. :data:`RULES` lists them in the order the spec doe
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
 
 from ..errors import Problem
 from ..load import Document
-from ..model import Period
-from ..vocabulary import DEFAULT_ON_TRACK, default_kr_id
-from .schema import KR_DEFAULT_TYPE, PARENT_REF, PERIOD_ID, SLUG, as_date
+from ..vocabulary import DEFAULT_ON_TRACK, NOT_SHAREABLE
+from .index import (
+    Index,
+    build_index,
+    entries,
+    goal_id,
+    key_result_ids,
+    kr_type,
+    number_field,
+    text_field,
+)
+from .schema import PARENT_REF, PERIOD_ID, SHARED_REF, SLUG, as_date
+from .values import VALUE_RULES
 from .wording import Suggest, did_you_mean, show, slugify
 
-# --- the index the rules share ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Index:
-    """What the cross-file rules look up, built once per run."""
-
-    org: Document | None
-    units: Mapping[str, int] | None
-    """Unit id -> position of its first entry in ``units``; ``None`` when they are unknown."""
-    periods: Mapping[str, Period | None] | None
-    """Period id -> the period (``None`` if its dates are wrong); ``None`` when unknown."""
-    objectives: tuple[Document, ...]
-    kpis: tuple[Document, ...]
-    objective_by_id: Mapping[str, Document]
-    """The first objective with each id."""
-    kpi_by_id: Mapping[str, Document]
-    kr_ids: Mapping[str, tuple[str | None, ...]]
-    """Objective id -> the ids of its key results by position (``None``: not a valid entry)."""
-
-
-def build_index(org: Document | None, objectives: list[Document], kpis: list[Document]) -> Index:
-    objective_by_id: dict[str, Document] = {}
-    for doc in objectives:
-        objective_by_id.setdefault(goal_id(doc) or "", doc)
-    kpi_by_id: dict[str, Document] = {}
-    for doc in kpis:
-        kpi_by_id.setdefault(goal_id(doc) or "", doc)
-    objective_by_id.pop("", None)
-    kpi_by_id.pop("", None)
-    return Index(
-        org=org,
-        units=_unit_positions(org),
-        periods=_periods(org),
-        objectives=tuple(objectives),
-        kpis=tuple(kpis),
-        objective_by_id=objective_by_id,
-        kpi_by_id=kpi_by_id,
-        kr_ids={oid: key_result_ids(doc) for oid, doc in objective_by_id.items()},
-    )
-
-
-def entries(data: Mapping[str, Any], name: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """The mappings in the list ``data[name]``, with their positions."""
-    items = data.get(name)
-    if isinstance(items, list):
-        for i, item in enumerate(items):
-            if isinstance(item, dict):
-                yield i, item
-
-
-def text_field(data: Any, name: str, pattern: re.Pattern[str] = SLUG) -> str | None:
-    """``data[name]`` if it is text matching ``pattern`` (else the schema reports it)."""
-    value = data.get(name) if isinstance(data, dict) else None
-    return value if isinstance(value, str) and pattern.fullmatch(value) else None
-
-
-def number_field(data: Any, name: str) -> float | None:
-    value = data.get(name) if isinstance(data, dict) else None
-    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    return value if is_number else None
-
-
-def goal_id(doc: Document) -> str | None:
-    """An objective's or KPI's id: its ``id``, or its file name; ``None`` if not a valid id."""
-    if "id" in doc.data:
-        return text_field(doc.data, "id")
-    return doc.stem if SLUG.fullmatch(doc.stem) else None
-
-
-def key_result_ids(doc: Document) -> tuple[str | None, ...]:
-    """The ids of an objective's key results by position: ``id``, or ``kr1``, ``kr2``, …."""
-    items = doc.data.get("key_results")
-    if not isinstance(items, list):
-        return ()
-    return tuple(_kr_id(kr, i) for i, kr in enumerate(items))
-
-
-def _kr_id(kr: Any, position: int) -> str | None:
-    if not isinstance(kr, dict):
-        return None
-    return text_field(kr, "id") if "id" in kr else default_kr_id(position)
-
-
-def _unit_positions(org: Document | None) -> dict[str, int] | None:
-    if org is None or not isinstance(org.data.get("units"), list):
-        return None
-    units: dict[str, int] = {}
-    for i, unit in entries(org.data, "units"):
-        unit_id = text_field(unit, "id")
-        if unit_id is not None:
-            units.setdefault(unit_id, i)
-    return units
-
-
-def _periods(org: Document | None) -> dict[str, Period | None] | None:
-    if org is None or not isinstance(org.data.get("periods"), list):
-        return None
-    periods: dict[str, Period | None] = {}
-    for _, period in entries(org.data, "periods"):
-        period_id = text_field(period, "id", PERIOD_ID)
-        if period_id is not None and period_id not in periods:
-            periods[period_id] = _period(period_id, period)
-    return periods
-
-
-def _period(period_id: str, period: Mapping[str, Any]) -> Period | None:
-    start, end = as_date(period.get("start")), as_date(period.get("end"))
-    return Period(period_id, start, end) if start and end and start <= end else None
-
+__all__ = ["RULES", "Index", "Rule", "build_index", "find_cycles", "goal_id", "key_result_ids"]
 
 # --- cross-file rules ---------------------------------------------------------------------
 
@@ -332,8 +231,7 @@ def check_key_results(index: Index) -> Iterator[Problem]:
             if kpi is not None and kpi not in index.kpi_by_id:
                 yield doc.problem(("key_results", i, "kpi"), f"unknown KPI '{kpi}'{suggest(kpi)}")
             start, target = number_field(kr, "start"), number_field(kr, "target")
-            is_metric = kr.get("type", KR_DEFAULT_TYPE) == "metric"
-            if is_metric and start is not None and start == target:
+            if kr_type(kr) == "metric" and start is not None and start == target:
                 message = f"must differ from start ({show(start)})"
                 yield doc.problem(("key_results", i, "target"), message)
 
@@ -352,6 +250,82 @@ def check_aligned_key_results(index: Index) -> Iterator[Problem]:
             if kr.get("type") == "aligned" and kr_ids[i] and ref not in targets:
                 message = f"no objective is aligned to it: add parent: {ref} to one"
                 yield doc.problem(("key_results", i, "type"), message)
+
+
+def check_measured(index: Index) -> Iterator[Problem]:
+    """An objective has a key result, or at least one objective aligned directly to it."""
+    direct: set[str] = set()
+    for doc in index.objectives:
+        ref = text_field(doc.data, "parent", PARENT_REF)
+        if ref and "#" not in ref:
+            direct.add(ref)
+    for doc in index.objectives:
+        key_results = doc.data.get("key_results")
+        goal = goal_id(doc)
+        if key_results not in (None, []) or goal is None or goal in direct:
+            continue
+        message = (
+            "needs at least one key result, or an objective aligned directly to it "
+            f"(parent: {goal})"
+        )
+        yield doc.problem(("key_results",), message)
+
+
+def check_shared(index: Index) -> Iterator[Problem]:
+    """A ``shared`` key result names an existing key result of another objective that is
+    neither shared nor aligned, once per objective, and does not publish a private one."""
+    suggest = Suggest(index.objective_by_id)
+    for doc in index.objectives:
+        first: dict[str, int] = {}
+        for i, kr in entries(doc.data, "key_results"):
+            ref = text_field(kr, "from", SHARED_REF) if kr_type(kr) == "shared" else None
+            if ref is None:
+                continue
+            here = ("key_results", i, "from")
+            if first.setdefault(ref, i) != i:
+                line = doc.line_of(("key_results", first[ref], "from"))
+                yield doc.problem(here, f"shares '{ref}' a second time (also on line {line})")
+                continue
+            message = _shared_source_problem(index, doc, kr, ref, suggest)
+            if message is not None:
+                yield doc.problem(here, message)
+
+
+def _shared_source_problem(
+    index: Index, doc: Document, kr: Mapping[str, object], ref: str, suggest: Suggest
+) -> str | None:
+    objective_id, _, source_id = ref.partition("#")
+    source_doc = index.objective_by_id.get(objective_id)
+    if source_doc is None:
+        return f"unknown objective '{objective_id}'{suggest(objective_id)}"
+    if source_doc is doc or objective_id == goal_id(doc):
+        return "cannot share a key result of its own objective"
+    ids = index.kr_ids[objective_id]
+    if source_id not in ids:
+        known = [k for k in ids if k]
+        return f"objective '{objective_id}' has no key result '{source_id}'" + did_you_mean(
+            source_id, known
+        )
+    source = source_doc.data["key_results"][ids.index(source_id)]
+    source_type = kr_type(source)
+    if source_type in NOT_SHAREABLE:
+        article = "an" if source_type[:1] in "aeiou" else "a"
+        hint = ""
+        if source_type == "shared" and isinstance(source.get("from"), str):
+            hint = f": share its source '{source['from']}' instead"
+        return f"'{ref}' is {article} {source_type} key result, which cannot be shared{hint}"
+    published = doc.data.get("visibility") != "private" and kr.get("visibility") != "private"
+    if published and source_doc.data.get("visibility") == "private":
+        return (
+            f"'{ref}' belongs to a private objective: sharing it here would publish its "
+            "numbers (make this key result private: visibility: private)"
+        )
+    if published and source.get("visibility") == "private":
+        return (
+            f"'{ref}' is a private key result: sharing it here would publish its numbers "
+            "(make this key result private: visibility: private)"
+        )
+    return None
 
 
 def check_thresholds(index: Index) -> Iterator[Problem]:
@@ -385,6 +359,9 @@ RULES: tuple[Rule, ...] = (
     check_key_results,
     check_aligned_key_results,
     check_thresholds,
+    check_measured,
+    check_shared,
+    *VALUE_RULES,
 )
 """The cross-file rules, in the order the spec lists them."""
 

@@ -41,9 +41,24 @@ OWNER_PATTERN = (
     "^(@[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)*|[^@\\s]+@[^@\\s]+\\.[^@\\s]+)$"
 )
 """A unit's code owner: ``@user``, ``@org/team`` or an e-mail address."""
+TAG_PATTERN = "^[a-z0-9][a-z0-9-]{0,31}$"
+"""A tag of an objective, key result or KPI."""
+SHARED_PATTERN = "^[a-z0-9][a-z0-9-]{0,62}#[a-z0-9][a-z0-9-]{0,62}$"
+"""A shared key result's ``from``: ``objective#key-result``."""
+_NOT_IN_URL = "\\u0000-\\u0020\\u007f-\\u009f\\\\"
+LINK_PATTERN = (
+    f"^(?:https?://[^/?#{_NOT_IN_URL}]|mailto:[^{_NOT_IN_URL}]"
+    r"|/(?![/\\])(?!(?:[^/?#]*/)*?(?:\.|%2[eE]){2}(?:[/?#]|$)))"
+    f"[^{_NOT_IN_URL}]*$"
+)
+"""A link's ``url``: ``https://host…``, ``http://host…``, ``mailto:…``, or a path on the site
+(``/…``, not ``//host``, with no ``..`` segment, also not percent-encoded), with no space,
+control character or backslash anywhere (browsers read a backslash as ``/``)."""
 SLUG = re.compile(SLUG_PATTERN)
 PERIOD_ID = re.compile(PERIOD_PATTERN)
 PARENT_REF = re.compile(PARENT_PATTERN)
+SHARED_REF = re.compile(SHARED_PATTERN)
+TAG = re.compile(TAG_PATTERN)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 

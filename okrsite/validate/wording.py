@@ -15,7 +15,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..load import FieldPath, visible
-from .schema import OWNER_PATTERN, PARENT_PATTERN, PERIOD_PATTERN, SLUG_PATTERN
+from ..vocabulary import LINK_SCHEMES
+from .schema import (
+    LINK_PATTERN,
+    OWNER_PATTERN,
+    PARENT_PATTERN,
+    PERIOD_PATTERN,
+    SHARED_PATTERN,
+    SLUG_PATTERN,
+    TAG_PATTERN,
+    pattern_regex,
+)
 
 if TYPE_CHECKING:
     from jsonschema import ValidationError
@@ -77,7 +87,10 @@ def _describe_unknown(error: Violation) -> Iterator[Finding]:
     known = error.schema.get("properties", {})
     for name in error.instance:
         if name not in known:
-            yield error.at(name), f"unknown field {show(name)}{did_you_mean(name, known)}"
+            synonym = SYNONYMS.get(name.lower()) if isinstance(name, str) else None
+            hint = f" (did you mean '{synonym}'?)" if synonym in known else ""
+            hint = hint or did_you_mean(name, known)
+            yield error.at(name), f"unknown field {show(name)}{hint}"
 
 
 def _describe_type(error: Violation) -> Iterator[Finding]:
@@ -104,6 +117,10 @@ def _describe_format(error: Violation) -> Iterator[Finding]:
 
 
 def _describe_pattern(error: Violation) -> Iterator[Finding]:
+    reason = PATTERN_REASONS.get(error.expected)
+    if reason is not None and isinstance(error.instance, str):
+        yield error.at(), reason(error.instance)
+        return
     what, example = PATTERN_WORDS.get(error.expected, ("valid here", None))
     hint = ""
     if example is not None and isinstance(error.instance, str):
@@ -134,6 +151,11 @@ def _describe_max_items(error: Violation) -> Iterator[Finding]:
 
 def _describe_min_length(error: Violation) -> Iterator[Finding]:
     yield error.at(), "must not be empty"
+
+
+def _describe_max_length(error: Violation) -> Iterator[Finding]:
+    length = len(error.instance) if isinstance(error.instance, str) else 0
+    yield error.at(), f"must be at most {error.expected:,} characters long, not {length:,}"
 
 
 def _describe_unique(error: Violation) -> Iterator[Finding]:
@@ -172,6 +194,7 @@ DESCRIBE: Mapping[str | None, Describer] = {
     "minItems": _describe_min_items,
     "maxItems": _describe_max_items,
     "minLength": _describe_min_length,
+    "maxLength": _describe_max_length,
     "uniqueItems": _describe_unique,
 }
 """JSON Schema keyword -> the function that words its errors."""
@@ -186,18 +209,40 @@ def type_rule_describers(
     which = f"{article} {kr_type} key result" + (" (the default type)" if implicit else "")
 
     def required(error: Violation) -> Iterator[Finding]:
-        for path, _ in _describe_required(error):
-            yield path, f"required for {which}"
+        for path, message in _describe_required(error):
+            yield path, message if path[-1] in ALWAYS_REQUIRED else f"required for {which}"
 
-    def unused(_error: Violation) -> Iterator[Finding]:
-        # jsonschema leaves the field out of a ``false`` schema's error path: name every field
-        # this type does not use (repeats are dropped later).
-        for name, allowed in rule.get("properties", {}).items():
-            if allowed is False and name in key_result:
-                yield (name,), f"not used by {which}"
+    def unused(error: Violation) -> Iterator[Finding]:
+        # jsonschema leaves the field out of a ``false`` schema's error path: find the rule and
+        # the value at that path, and name every field there this type does not use (repeats
+        # are dropped later).
+        node: Any = rule
+        value: Any = key_result
+        for part in error.path:
+            if isinstance(part, int):
+                node = node.get("items", {}) if isinstance(node, Mapping) else {}
+                value = value[part] if isinstance(value, list) and part < len(value) else None
+            else:
+                node = node.get("properties", {}).get(part, {}) if isinstance(node, Mapping) else {}
+                value = value.get(part) if isinstance(value, Mapping) else None
+        if not isinstance(node, Mapping) or not isinstance(value, Mapping):
+            yield from _describe_other(error)
+            return
+        inside = error.path[:1] == ("history",)
+        for name, allowed in node.get("properties", {}).items():
+            if allowed is False and name in value:
+                words = f"not used by {which}"
+                if inside and name == "value":
+                    words += ": its check-ins are dated notes"
+                yield error.at(name), words
 
-    return {"required": required, None: unused}
+    return {**DESCRIBE, "required": required, None: unused}
 
+
+ALWAYS_REQUIRED = frozenset({"title"})
+"""Fields the type rules of (nearly) every key-result type require: their absence is worded
+plainly ("required field missing"), not by type; only a shared key result may leave out its
+title."""
 
 TYPE_WORDS = {
     "string": "text",
@@ -216,7 +261,38 @@ LIST_NOUNS = {
     "values": "value",
     "history": "check-in",
     "owners": "owner",
+    "tags": "tag",
+    "links": "link",
+    "items": "item",
 }
+SYNONYMS = {
+    "href": "url",
+    "link": "url",
+    "uri": "url",
+    "name": "title",
+    "text": "title",
+    "label": "title",
+    "owner": "lead",
+    "comment": "note",
+    "comments": "note",
+    "notes": "note",
+    "author": "by",
+    "who": "by",
+    "checked": "done",
+    "completed": "done",
+    "complete": "done",
+    "source": "from",
+    "shares": "from",
+    "labels": "tags",
+    "deadline": "due",
+    "checkins": "history",
+    "check_ins": "history",
+    "csv": "values_file",
+    "file": "values_file",
+    "frequency": "cadence",
+}
+"""Words users write for a field that difflib would not find close: ``href`` for ``url``,
+``owner`` on a key result for ``lead``."""
 
 
 def slugify(text: str) -> str:
@@ -236,8 +312,55 @@ PATTERN_WORDS: Mapping[str, tuple[str, Callable[[str], str] | None]] = {
     ),
     PARENT_PATTERN: ("a valid parent: an objective id, or 'objective-id#key-result-id'", None),
     OWNER_PATTERN: ("a code owner: '@user', '@org/team' or an e-mail address", None),
+    TAG_PATTERN: (
+        "a valid tag: lowercase letters, digits and '-', at most 32 characters",
+        lambda text: slugify(text)[:32].strip("-"),
+    ),
+    SHARED_PATTERN: ("a key result to share: 'objective-id#key-result-id'", None),
+    LINK_PATTERN: ("a valid link", None),
 }
 """A schema ``pattern`` -> what it means in words, and how to suggest a valid value."""
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_NOT_IN_URL = re.compile(r"[\x00-\x20\x7f-\x9f\\]")
+_USE = (
+    f"use {', '.join(LINK_SCHEMES[:-1])} or {LINK_SCHEMES[-1]}, "
+    "or a path on this site starting with '/'"
+)
+
+
+def link_problem(url: str) -> str | None:
+    """What is wrong with a link's ``url``, in words; ``None`` when it is a valid link
+    (exactly when it matches the schemas' :data:`~.schema.LINK_PATTERN`)."""
+    if pattern_regex(LINK_PATTERN).search(url):
+        return None
+    shown = f"{show(url)} is not a valid link"
+    scheme_match = _SCHEME.match(url)
+    scheme = scheme_match.group(0) if scheme_match else None
+    if _NOT_IN_URL.search(url):
+        why = "it contains a space, a backslash or a control character (write a space as %20)"
+    elif url.startswith("//"):
+        why = "a protocol-relative URL ('//host') is not allowed: write 'https:' before it"
+    elif url.startswith("/"):
+        why = "a path on this site must not contain a '..' segment"
+    elif scheme is not None and scheme.lower() in LINK_SCHEMES and scheme not in LINK_SCHEMES:
+        why = f"write the scheme in lowercase ('{scheme.lower()}')"
+    elif scheme in ("http:", "https:"):
+        why = f"an {scheme} link needs '//' and a host, e.g. '{scheme}//example.com/'"
+    elif scheme == "mailto:":
+        why = "a mailto: link needs an address, e.g. 'mailto:team@example.com'"
+    elif scheme is not None:
+        why = f"the scheme {show(scheme)} is not allowed ({_USE})"
+    else:
+        why = "a relative path is not allowed: a path on this site starts with '/'"
+    return f"{shown}: {why}"
+
+
+PATTERN_REASONS: Mapping[str, Callable[[str], str]] = {
+    LINK_PATTERN: lambda url: link_problem(url) or f"{show(url)} is not a valid link",
+}
+"""Patterns whose errors are explained by a function of the value rather than one sentence."""
 
 
 def one_of(choices: Iterable[Any], value: Any) -> str:
