@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from okrsite import site
+from okrsite.build import build
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -51,7 +51,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("browser")
     shutil.copytree(FIXTURE, root, dirs_exist_ok=True)
-    site_dir = site.build_site(
+    site_dir = build(
         goals_dir=root / "goals",
         config_file=root / "mkdocs.yml",
         site_dir=root / "site",

@@ -44,10 +44,11 @@ __all__ = [
     "display_name",
     "display_prefix",
     "format_path",
+    "front_matter_span",
     "goal_order",
     "is_goal_path",
-    "is_table_path",
     "is_ignored",
+    "is_table_path",
     "iter_goal_paths",
     "load_goals",
     "load_sources",
@@ -177,29 +178,38 @@ def parse_org(source: Source) -> tuple[Document | None, list[Problem]]:
     return Document(source.rel, source.name, data, lines), []
 
 
+def front_matter_span(text: str) -> tuple[int, int] | str:
+    """Where the front matter's YAML starts and ends in a goal file's text; or, when the file
+    has no closed front matter, what is wrong, in words."""
+    first_newline = text.find("\n")
+    first = text if first_newline < 0 else text[:first_newline]
+    if first.rstrip() != "---":
+        return "has no front matter: the file must start with a line '---'"
+    start = first_newline + 1
+    closing = _FENCE.search(text, start) if first_newline >= 0 else None
+    if closing is None:
+        return "front matter is not closed: add a line '---' after it"
+    return start, closing.start()
+
+
 def parse_goal(source: Source) -> tuple[Document | None, list[Problem]]:
     """A goal file: ``---`` front matter ``---`` then the Markdown body."""
     text, problems = decode(source)
     if text is None:
         return None, problems
-    first_newline = text.find("\n")
-    first = text if first_newline < 0 else text[:first_newline]
-    if first.rstrip() != "---":
-        message = "has no front matter: the file must start with a line '---'"
-        return None, [Problem(source.name, 1, "", message)]
-    start = first_newline + 1
-    closing = _FENCE.search(text, start) if first_newline >= 0 else None
-    if closing is None:
-        message = "front matter is not closed: add a line '---' after it"
-        return None, [Problem(source.name, 1, "", message)]
-    yaml_text = text[start : closing.start()]
-    data, lines, problems = parse_yaml(source.name, yaml_text, first_line=2)
+    span = front_matter_span(text)
+    if isinstance(span, str):
+        return None, [Problem(source.name, 1, "", span)]
+    start, end = span
+    data, lines, problems = parse_yaml(source.name, text[start:end], first_line=2)
     if problems:
         return None, problems
     if not isinstance(data, dict):
         return None, [Problem(source.name, 1, "", "front matter must be a YAML mapping of fields")]
-    body_start = closing.end() + 1
-    body_line = text.count("\n", 0, closing.end()) + 2
+    fence_end = text.find("\n", end)
+    fence_end = len(text) if fence_end < 0 else fence_end
+    body_start = fence_end + 1
+    body_line = text.count("\n", 0, fence_end) + 2
     return Document(source.rel, source.name, data, lines, text[body_start:], body_line), []
 
 

@@ -10,23 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from . import one_line, percent, render
-
-STATUS_WORDS: dict[str, str] = {
-    "not_started": "not started",
-    "on_track": "on track",
-    "at_risk": "at risk",
-    "off_track": "off track",
-}
-"""Every objective status as shown to readers."""
-
-HEALTH_WORDS: dict[str | None, str] = {
-    "green": "healthy",
-    "amber": "warning",
-    "red": "critical",
-    None: "no thresholds",
-}
-"""Every KPI health as shown to readers (``None``: the KPI has no thresholds)."""
+from ..vocabulary import STATUS_WORDS, percent
+from . import one_line, render
 
 STATUS_FILL: dict[str, str] = {
     "on_track": "#1a7f37",
@@ -38,8 +23,6 @@ STATUS_FILL: dict[str, str] = {
 
 LABEL_FILL = "#24292f"
 TEXT_FILL = "#ffffff"
-SEVERITY: dict[str, int] = {"off_track": 0, "at_risk": 1, "not_started": 2, "on_track": 3}
-"""Worst first: the order of the Attention page."""
 
 CHAR_WIDTHS = {
     **dict.fromkeys("fijlrt.,:;!|'()[] ", 3.9),
@@ -92,10 +75,3 @@ def _badge(left_text: str, status: str) -> str:
     label = f"Score {left_text}, {right_text}"
     svg = render("badge.svg", left=left, right=right, label=label, text_fill=TEXT_FILL)
     return one_line(svg) + "\n"
-
-
-GLOBALS = {
-    "STATUS_WORDS": STATUS_WORDS,
-    "HEALTH_WORDS": HEALTH_WORDS,
-}
-"""What page templates need from here."""

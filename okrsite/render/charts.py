@@ -70,7 +70,7 @@ class Chart:
 def nice_step(span: float, count: int = 4) -> float:
     """A 1-2-5 step that splits ``span`` into about ``count`` intervals."""
     raw = span / count if span > 0 else 1.0
-    power = 10 ** math.floor(math.log10(raw))
+    power: float = 10 ** math.floor(math.log10(raw))
     return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
 
 

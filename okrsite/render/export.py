@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Goals, KeyResult, Objective
-from ..score import KeyResultScore, ObjectiveScore, Scorecard
-
-SCORE_DIGITS = 4
+from ..model import Goals, KeyResult, Kpi, Objective
+from ..numbers import plain_number, rounded
+from ..score import KeyResultScore, KpiState, ObjectiveScore, Scorecard
 
 
 def objective_url(objective_id: str) -> str:
@@ -25,26 +24,6 @@ def kpi_url(kpi_id: str) -> str:
 
 def unit_url(unit_id: str) -> str:
     return f"units/{unit_id}/"
-
-
-def rounded(score: float | None) -> float | None:
-    """Scores and shares are rounded to 4 decimals in every output."""
-    return None if score is None else round(score, SCORE_DIGITS)
-
-
-def plain_number(value: float | None) -> int | float | None:
-    """``10.0`` -> ``10``: numbers read as integers are written back as integers."""
-    if value is None:
-        return None
-    return int(value) if value.is_integer() else value
-
-
-def public_parent(goals: Goals, objective: Objective) -> str | None:
-    """The parent reference as written, unless the parent is private (then nothing of it)."""
-    parent = goals.objective_by_id.get(objective.parent) if objective.parent else None
-    if parent is None or parent.private:
-        return None
-    return objective.parent_ref
 
 
 def key_result_data(kr: KeyResult, result: KeyResultScore) -> dict[str, Any]:
@@ -67,7 +46,7 @@ def objective_data(goals: Goals, objective: Objective, result: ObjectiveScore) -
         "title": objective.title,
         "owner": objective.owner,
         "period": objective.period,
-        "parent": public_parent(goals, objective),
+        "parent": goals.public_parent(objective),
         "score": rounded(result.score),
         "status": result.status,
         "expected": rounded(result.expected),
@@ -98,16 +77,16 @@ def export_data(goals: Goals, card: Scorecard) -> dict[str, Any]:
             for o in goals.objectives
             if not o.private
         ],
-        "kpis": [
-            {
-                "id": kpi.id,
-                "title": kpi.title,
-                "owner": kpi.owner,
-                "latest": plain_number(card.kpis[kpi.id].latest.value),
-                "health": card.kpis[kpi.id].health,
-                "url": kpi_url(kpi.id),
-            }
-            for kpi in goals.kpis
-            if not kpi.private
-        ],
+        "kpis": [kpi_data(kpi, card.kpis[kpi.id]) for kpi in goals.kpis if not kpi.private],
+    }
+
+
+def kpi_data(kpi: Kpi, state: KpiState) -> dict[str, Any]:
+    return {
+        "id": kpi.id,
+        "title": kpi.title,
+        "owner": kpi.owner,
+        "latest": plain_number(state.latest.value) if state.latest is not None else None,
+        "health": state.health,
+        "url": kpi_url(kpi.id),
     }

@@ -10,40 +10,32 @@ entry or list item: where they count, a parent shows "1 private objective" and i
 from __future__ import annotations
 
 import json
-import multiprocessing
-import os
-import threading
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
-from datetime import date
-from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from ..model import Goals, KeyResult, Kpi, Objective, Period, Point, Unit
-from ..score import KeyResultScore, KpiState, ObjectiveScore, Scorecard
-from . import environment, number, one_line, percent, render, safe_title
-from .badges import HEALTH_WORDS, SEVERITY, STATUS_WORDS, badge_svg
-from .charts import trend_chart
+from ..model import Goals, Objective, Unit
+from ..parallel import side_by_side
+from ..score import Scorecard
+from ..vocabulary import HEALTH_WORDS, STATUS_WORDS, percent
+from . import environment, number, one_line, render, safe_title
+from .badges import badge_svg
 from .export import export_data, kpi_url, objective_url, unit_url
-from .markdown import render_body
+from .view import KrView, View
 
 if TYPE_CHECKING:  # the history is data here: rendering never runs git
-    from ..git import Change, History
+    from ..model import History
 
 NAV_UNIT_BUDGET = 60
 """At most this many units in the navigation (whole levels of the unit tree, top first)."""
 HOME_OBJECTIVES = 12
 """Top-level objectives shown on the home page (the alignment tree lists them all)."""
-MIN_TREND_POINTS = 3
-"""A key result's chart needs a check-in between its start and now to show a trend."""
 HOME_KPIS = 8
 """KPIs in warning or critical health shown on the home page."""
-
-Item = TypeVar("Item", Objective, Kpi)
+SEVERITY: dict[str, int] = {"off_track": 0, "at_risk": 1, "not_started": 2, "on_track": 3}
+"""Worst first: the order of the Attention page."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,220 +80,6 @@ class Section:
     id: str
     title: str
     text: str
-
-
-@dataclass(frozen=True, slots=True)
-class KrView:
-    """One key result with everything its row shows."""
-
-    kr: KeyResult
-    result: KeyResultScore
-    status: str
-    """The key result's own pace as a status: it colours its progress bar."""
-    values: str
-    """Plain text: ``10 → 16 → 20 M EUR``, ``Done``, ``Graded 50%``…"""
-    kpi: Kpi | None
-    """The linked KPI when it is public."""
-    private_kpi: bool
-    aligned: tuple[Objective, ...]
-    """Objectives aligned to this key result (private ones included: templates hide them)."""
-    chart: Markup | None
-    """The trend chart (objective pages only)."""
-
-
-def pace_status(score: float, expected: float, on_track: float, at_risk: float) -> str:
-    """The spec's status rule applied to one score."""
-    if expected == 0:
-        return "not_started"
-    pace = score / expected
-    return "on_track" if pace >= on_track else "at_risk" if pace >= at_risk else "off_track"
-
-
-def kr_values(kr: KeyResult, result: KeyResultScore, aligned: int) -> str:
-    """What a key result's numbers say, as plain text."""
-    if kr.type == "metric":
-        return f"{number(kr.start)} → {number(result.current)} → {number(kr.target, kr.unit)}"
-    if kr.type == "milestone":
-        return "Done" if kr.done else "Not done yet"
-    if kr.type == "score":
-        return f"Graded {percent(kr.score)}"
-    return f"Scored by {aligned} aligned objective{'s' if aligned != 1 else ''}"
-
-
-class View:
-    """The scored goals with the lookups the templates need, each built once."""
-
-    def __init__(self, goals: Goals, card: Scorecard, history: History | None = None) -> None:
-        self.goals, self.card = goals, card
-        self.history = history
-        self._fragments: dict[tuple[str, str, str], Markup] = {}
-        self._key_results: dict[str, list[KrView]] = {}
-
-    def last_changed(self, objective: Objective) -> Change | None:
-        """The last commit that changed the objective's file (None outside git)."""
-        return self.history.objectives.get(objective.id) if self.history else None
-
-    def target_moved(self, objective: Objective, kr: KeyResult) -> Change | None:
-        """The commit that moved a key result's start or target after its period began."""
-        return self.history.target_moved.get((objective.id, kr.id)) if self.history else None
-
-    @cached_property
-    def owned(self) -> dict[str, list[Objective]]:
-        return group(self.goals.objectives, lambda o: o.owner)
-
-    @cached_property
-    def unit_kpis(self) -> dict[str, list[Kpi]]:
-        return group(self.goals.kpis, lambda k: k.owner)
-
-    @cached_property
-    def sub_units(self) -> dict[str | None, list[Unit]]:
-        return group(self.goals.org.units, lambda u: u.parent)
-
-    @cached_property
-    def kpi_users(self) -> dict[str, list[tuple[Objective, KeyResult]]]:
-        users: dict[str, list[tuple[Objective, KeyResult]]] = defaultdict(list)
-        for objective in self.goals.objectives:
-            for kr in objective.key_results:
-                if kr.kpi:
-                    users[kr.kpi].append((objective, kr))
-        return users
-
-    @cached_property
-    def counted_periods(self) -> frozenset[str]:
-        """Periods that equal or enclose the current period: their objectives count now."""
-        current = self.card.current_period
-        return frozenset(p.id for p in self.goals.org.periods if p.encloses(current))
-
-    # --- lookups used by templates ---------------------------------------------------------
-
-    def score(self, objective: Objective) -> ObjectiveScore:
-        return self.card.objectives[objective.id]
-
-    def counted(self, objective: Objective) -> bool:
-        return objective.period in self.counted_periods
-
-    def unit(self, unit_id: str) -> Unit:
-        return self.goals.org.unit_by_id[unit_id]
-
-    def unit_score(self, unit_id: str) -> float | None:
-        return self.card.units.get(unit_id)
-
-    def period(self, period_id: str) -> Period:
-        return self.goals.org.period_by_id[period_id]
-
-    def kpi_state(self, kpi: Kpi) -> KpiState:
-        return self.card.kpis[kpi.id]
-
-    def public(self, items: Iterable[Item]) -> list[Item]:
-        return [item for item in items if not item.private]
-
-    def private(self, items: Iterable[Item]) -> list[Item]:
-        return [item for item in items if item.private]
-
-    def aligned_direct(self, objective: Objective) -> list[Objective]:
-        return list(self.goals.aligned_to(objective.id))
-
-    def via_kr(self, objective: Objective) -> str | None:
-        """The title of the key result ``objective`` aligns to, when both are public."""
-        parent = self.goals.objective_by_id.get(objective.parent) if objective.parent else None
-        if objective.private or parent is None or parent.private or not objective.parent_kr:
-            return None
-        kr = parent.key_result(objective.parent_kr)
-        return kr.title if kr is not None else None
-
-    def chain(self, objective: Objective) -> list[Objective]:
-        """The parents from the top down to the direct parent."""
-        return list(reversed(self.goals.ancestors(objective.id)))
-
-    def key_results(self, objective: Objective, charts: bool = False) -> list[KrView]:
-        """The key results' rows (made once per objective: cards, attention and the objective
-        page all show them); with ``charts``, their trend charts too (objective pages)."""
-        views = self._key_results.get(objective.id)
-        if views is None:
-            views = [self.kr_view(objective, kr) for kr in objective.key_results]
-            self._key_results[objective.id] = views
-        if not charts:
-            return views
-        return [replace(kv, chart=self.kr_chart(objective, kv.kr, kv.kpi)) for kv in views]
-
-    def kr_view(self, objective: Objective, kr: KeyResult, chart: bool = False) -> KrView:
-        """A key result's row; with ``chart``, its trend chart is made too (objective pages)."""
-        linked = self.goals.kpi_by_id.get(kr.kpi) if kr.kpi else None
-        public_kpi = linked if linked is not None and not linked.private else None
-        result = self.score(objective).key_results[kr.id]
-        aligned = self.goals.aligned_to_kr(objective.id, kr.id)
-        scoring = self.goals.org.scoring
-        expected = self.score(objective).expected
-        return KrView(
-            kr=kr,
-            result=result,
-            status=pace_status(result.score, expected, scoring.on_track, scoring.at_risk),
-            values=kr_values(kr, result, len(aligned)),
-            kpi=public_kpi,
-            private_kpi=linked is not None and linked.private,
-            aligned=aligned,
-            chart=self.kr_chart(objective, kr, public_kpi) if chart else None,
-        )
-
-    def kr_chart(self, objective: Objective, kr: KeyResult, kpi: Kpi | None) -> Markup | None:
-        if kr.type != "metric":
-            return None
-        points = kr_points(self, objective, kr, kpi)
-        if len(points) < MIN_TREND_POINTS:
-            return None
-        return trend_chart(points, title=kr.title, unit=kr.unit, target=kr.target)
-
-    def kpi_chart(self, kpi: Kpi) -> Markup | None:
-        sign = "≥" if kpi.direction == "higher_is_better" else "≤"
-        thresholds = [
-            (kind, f"{HEALTH_WORDS[kind]} {sign}", value)
-            for kind, value in (("green", kpi.green), ("amber", kpi.amber))
-            if value is not None
-        ]
-        return trend_chart(
-            kpi.values, title=kpi.title, unit=kpi.unit, target=kpi.target, thresholds=thresholds
-        )
-
-    def body(self, item: Objective | Kpi) -> Markup:
-        return render_body(item.body)
-
-    # --- fragments shared by many pages, rendered once per link depth ------------------------
-
-    def fragment(self, template: str, objective: Objective, root: str) -> Markup:
-        key = (template, objective.id, root)
-        if key not in self._fragments:
-            self._fragments[key] = render(template, view=self, o=objective, root=root)
-        return self._fragments[key]
-
-    def row(self, objective: Objective, root: str) -> Markup:
-        return self.fragment("row.html", objective, root)
-
-    def card_html(self, objective: Objective, root: str) -> Markup:
-        return self.fragment("card.html", objective, root)
-
-
-def group(items: Iterable[Any], key: Callable[[Any], Any]) -> dict[Any, list[Any]]:
-    grouped: dict[Any, list[Any]] = defaultdict(list)
-    for item in items:
-        grouped[key(item)].append(item)
-    return grouped
-
-
-def kr_points(view: View, objective: Objective, kr: KeyResult, kpi: Kpi | None) -> list[Point]:
-    """A metric key result's trend: its start at the period's start, KPI values, check-ins."""
-    period = view.period(objective.period)
-    by_day: dict[date, float] = {}
-    if kr.start is not None:
-        by_day[period.start] = kr.start
-    for point in kpi.values if kpi is not None else ():
-        if period.start <= point.date <= period.end:
-            by_day[point.date] = point.value
-    for point in kr.history:
-        by_day[point.date] = point.value
-    result = view.score(objective).key_results[kr.id]
-    if kr.updated is not None and result.current is not None:
-        by_day[kr.updated] = result.current
-    return [Point(day, value) for day, value in sorted(by_day.items())]
 
 
 # --- pages ----------------------------------------------------------------------------------
@@ -388,7 +166,8 @@ def kpi_pages(view: View) -> Iterator[Page]:
         users = [(o, kr) for o, kr in view.kpi_users.get(kpi.id, []) if not o.private]
         state, body = view.kpi_state(kpi), view.body(kpi)
         lead = (
-            f"KPI of {view.unit(kpi.owner).name}: latest {number(state.latest.value, kpi.unit)}, "
+            f"KPI of {view.unit(kpi.owner).name}: "
+            f"latest {number(state.latest.value if state.latest else None, kpi.unit)}, "
             f"{HEALTH_WORDS[state.health]}"
         )
         yield page(
@@ -491,52 +270,39 @@ def site_files(view: View) -> dict[str, bytes]:
 PARALLEL_MIN_OBJECTIVES = 400
 """Below this many objective pages, a second process costs more than it saves."""
 CHILD_SHARE = 0.65
-"""The share of objective pages a forked process renders while this one does everything else."""
-FORKED_TEMPLATES = ("objective.html", "macros.html", "row.html", "chart.svg", "search.html")
-"""What objective pages use: compiled before the fork, so the child inherits them."""
-_forked_view: View | None = None
-"""The view a forked child renders from: it inherits it, nothing is pickled on the way in."""
+"""The share of objective pages a forked child renders while this process does everything else."""
 
 
-def _render_objectives_in_child(start: int) -> list[Page]:
-    assert _forked_view is not None
-    return list(objective_pages(_forked_view, view_objectives(_forked_view)[start:]))
-
-
-def view_objectives(view: View) -> list[Objective]:
-    return view.public(view.goals.objectives)
-
-
-def can_fork() -> bool:
-    """Forking is safe and worth it: a POSIX system, several CPUs, no other thread running."""
-    return (
-        "fork" in multiprocessing.get_all_start_methods()
-        and (os.cpu_count() or 1) > 1
-        and threading.active_count() == 1
-    )
-
-
-def render_pages(view: View) -> tuple[tuple[Page, ...], dict[str, bytes]]:
-    """Every page and the other files; on big organisations a forked process renders most
-    objective pages while this one renders the rest."""
-    objectives = view_objectives(view)
-    if len(objectives) < PARALLEL_MIN_OBJECTIVES or not can_fork():
+def render_pages(
+    view: View, *, fork_from: int = PARALLEL_MIN_OBJECTIVES
+) -> tuple[tuple[Page, ...], dict[str, bytes]]:
+    """Every page and the other files. From ``fork_from`` public objectives on, a forked child
+    renders most objective pages while this process renders the rest (see
+    :func:`okrsite.parallel.side_by_side`, which runs both here when forking is not safe):
+    the same pages in the same order either way."""
+    objectives = view.public(view.goals.objectives)
+    if len(objectives) < fork_from:
         pages = (*other_pages(view), *objective_pages(view, objectives), *kpi_pages(view))
         return pages, site_files(view)
     split = int(len(objectives) * (1 - CHILD_SHARE))
-    for template in FORKED_TEMPLATES:  # compiled once, here, rather than in both processes
-        environment().get_template(template)
-    global _forked_view
-    _forked_view = view
-    try:
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-            rest = pool.submit(_render_objectives_in_child, split)
-            pages = [*other_pages(view), *objective_pages(view, objectives[:split])]
-            kpis, files = tuple(kpi_pages(view)), site_files(view)
-            pages += rest.result()
-    finally:
-        _forked_view = None
-    return (*pages, *kpis), files
+    compile_templates()  # here, once, rather than in both processes
+
+    def here() -> tuple[list[Page], list[Page], dict[str, bytes]]:
+        first = [*other_pages(view), *objective_pages(view, objectives[:split])]
+        return first, list(kpi_pages(view)), site_files(view)
+
+    def there() -> list[Page]:
+        return list(objective_pages(view, objectives[split:]))
+
+    (first, kpis, files), rest = side_by_side(here, there)
+    return (*first, *rest, *kpis), files
+
+
+def compile_templates() -> None:
+    """Compile every page and image template (a forked child inherits them compiled)."""
+    env = environment()
+    for name in env.list_templates(extensions=("html", "svg")):
+        env.get_template(name)
 
 
 def other_pages(view: View) -> list[Page]:

@@ -11,20 +11,10 @@ from collections.abc import Iterator
 
 from ..model import Goals, Objective
 from ..score import Scorecard
+from ..vocabulary import STATUS_WORDS, percent
 
 Segment = tuple[str, str | None]
 Line = list[Segment]
-
-STATUS_WORDS = {
-    "not_started": "not started",
-    "on_track": "on track",
-    "at_risk": "at risk",
-    "off_track": "off track",
-}
-
-
-def percent(score: float | None) -> str:
-    return "–" if score is None else f"{score * 100:.0f}%"
 
 
 def heading(goals: Goals, card: Scorecard) -> Line:
