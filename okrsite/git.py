@@ -100,6 +100,18 @@ def init_repo(path: Path) -> Repo:
     return Repo(path.resolve())
 
 
+def user_name(path: Path) -> str | None:
+    """``git config user.name`` as seen from ``path``; ``None`` when unset or without git."""
+    folder = path.resolve()
+    while not folder.is_dir():
+        folder = folder.parent
+    try:
+        name = run(["config", "user.name"], folder).decode("utf-8", "replace").strip()
+    except GitError:
+        return None
+    return name or None
+
+
 def head(repo: Repo) -> str | None:
     """The commit checked out; ``None`` in a repository with no commit yet."""
     try:
