@@ -197,3 +197,40 @@ def test_carry_over_by_owner_and_unknown_periods(goals: Path) -> None:
 )
 def test_carried_ids(old: str, expected: str) -> None:
     assert carried_id(old, "2026-Q4", "2027-Q1") == expected
+
+
+def test_two_long_ids_cut_to_one_length_stay_two_files(goals: Path) -> None:
+    """Ids are cut to fit the period suffix; two that agree up to the cut must not become one
+    file (one of them would be lost)."""
+    from okrsite.workflow import carry_over
+
+    stem = "x" * 60
+    for tail in ("aa", "bb"):
+        (goals / "sales" / f"{tail}.md").write_text(
+            f"---\nkind: objective\nid: {stem}{tail}\ntitle: Long {tail}\nowner: sales\n"
+            "period: 2026-Q4\nkey_results:\n  - title: Done?\n    type: milestone\n"
+            "    done: false\n---\n")
+    carried = carry_over(goals, "2026-Q4", "2027-Q1", as_of=date(2026, 12, 31), owner="sales")
+    long_ones = sorted(item.new_id for item in carried if item.old_id.startswith(stem))
+    assert long_ones == ["x" * 53 + "-2027-q1-2", "x" * 55 + "-2027-q1"]
+    assert all(item.path.exists() for item in carried)
+
+
+def test_carry_over_names_a_dropped_parent_and_leaves_due_dates_and_done_items(
+    goals: Path,
+) -> None:
+    from okrsite.workflow import carry_over
+
+    (goals / "sales" / "side.md").write_text(
+        "---\nkind: objective\nid: side\ntitle: Side\nowner: sales\nperiod: 2026-Q4\n"
+        "parent: ship-sso\nkey_results:\n  - title: Steps\n    type: checklist\n"
+        "    due: 2026-11-30\n    items:\n      - {title: One, done: true}\n"
+        "      - {title: Two, done: false}\n---\n")
+    carried = {c.old_id: c for c in carry_over(goals, "2026-Q4", "2027-Q1",
+                                                as_of=date(2026, 12, 31), owner="sales")}
+    assert carried["side"].dropped_parent == "ship-sso"  # eng's objective is not carried here
+    written = yaml.safe_load((goals / "sales" / "side-2027-q1.md").read_text().split("---")[1])
+    assert written["key_results"] == [
+        {"title": "Steps", "type": "checklist", "items": [{"title": "Two", "done": False}]}
+    ]
+    assert "parent" not in written
