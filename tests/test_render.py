@@ -253,7 +253,7 @@ def test_private_goals_are_not_rendered() -> None:
 def test_the_nav_holds_units_not_objectives() -> None:
     _, _, content = fixture_site("site")
     titles = [item.title for item in content.nav]
-    assert titles == ["Home", "Attention", "Alignment", "Units", "KPIs"]
+    assert titles == ["Home", "Updates", "Attention", "Alignment", "Units", "KPIs", "Tags"]
     urls = {item.url for item in walk(content.nav)}
     assert not any(url.startswith("objectives/") for url in urls)
     assert {"units/acme/", "units/sales/", "units/emea/", "units/eng/"} <= urls
@@ -346,3 +346,79 @@ def test_a_kpi_with_no_value_yet_at_the_as_of_date_renders() -> None:
     assert "<dt>Latest</dt><dd>–</dd>" in pages["kpis/nps/"].html
     assert "latest –" in pages["kpis/nps/"].summary
     assert b'"latest":null' in content.files["api/okrs.json"]
+
+
+# --- format 1.1: links, the updates window, privacy of references ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "root", "href"),
+    [
+        ("https://a.example/x?y=1", "../../", "https://a.example/x?y=1"),
+        ("mailto:a@example.com", "../../", "mailto:a@example.com"),
+        ("/handbook/strategy/", "../../", "../../handbook/strategy/"),
+        ("/handbook/", "", "handbook/"),
+        ("/a/../b/", "../../", None),
+        ("//evil.example/", "../../", None),
+        ("javascript:alert(1)", "../../", None),
+        ("JAVASCRIPT:alert(1)", "", None),
+        ("data:text/html,x", "", None),
+        ("relative/path", "", None),
+        ("https://a.example/\\x", "", None),
+        ("https://a.example/ x", "", None),
+    ],
+)
+def test_goal_links_become_safe_hrefs(url: str, root: str, href: str | None) -> None:
+    from okrsite.render.published import link_href
+
+    assert link_href(url, root) == href
+
+
+def checkins_at(*days: date) -> Goals:
+    from okrsite.model import Checkin
+
+    history = tuple(Checkin(day, float(i + 1)) for i, day in enumerate(days))
+    kr = KeyResult("kr1", "Move it", start=0.0, target=10.0, history=history)
+    secret = KeyResult("kr2", "Secret", start=0.0, target=10.0, private=True, history=history)
+    objective = Objective("move", "Move it", "team", Q4.id, (kr, secret))
+    hidden = Objective("hidden", "Hidden", "team", Q4.id, (kr,), private=True)
+    return Goals(Org("Org", (Unit("team", "Team"),), (Q4,)), (objective, hidden), ())
+
+
+def test_the_updates_cover_the_as_of_day_and_the_27_before_it() -> None:
+    from okrsite.render.updates import recent_updates
+
+    as_of = date(2026, 11, 28)
+    goals = checkins_at(date(2026, 10, 31), date(2026, 11, 1), date(2026, 11, 28),
+                        date(2026, 11, 29))
+    updates = recent_updates(goals, score_goals(goals, as_of))
+    assert [(u.objective.id, u.kr.id, u.date.isoformat(), u.change) for u in updates] == [
+        ("move", "kr1", "2026-11-28", "2 → 3"),  # the 2026-11-29 one is after the as-of date
+        ("move", "kr1", "2026-11-01", "1 → 2"),  # the previous value, though outside the window
+    ]
+
+
+def test_a_first_check_in_changes_a_metric_from_its_start() -> None:
+    from okrsite.render.updates import recent_updates
+
+    goals = checkins_at(date(2026, 11, 10))
+    (update,) = recent_updates(goals, score_goals(goals, date(2026, 11, 20)))
+    assert update.change == "0 → 1"
+    assert update.key == ("move", "kr1", "2026-11-10")
+
+
+def test_a_parent_naming_a_private_key_result_is_published_as_the_objective() -> None:
+    from okrsite.render.published import published_parent
+
+    goals = checkins_at()
+    child = Objective("child", "Child", "team", Q4.id, (), parent="move", parent_kr="kr2")
+    public = Objective("other", "Other", "team", Q4.id, (), parent="move", parent_kr="kr1")
+    under_hidden = Objective("under", "Under", "team", Q4.id, (), parent="hidden")
+    goals = Goals(goals.org, (*goals.objectives, child, public, under_hidden), ())
+    assert published_parent(goals, child) == "move"
+    assert published_parent(goals, public) == "move#kr1"
+    assert published_parent(goals, under_hidden) is None
+    view = View(goals, score_goals(goals, date(2026, 11, 20)))
+    assert view.via_kr(child) is None and view.via_kr(public) == "Move it"
+    assert [kv.kr.id for kv in view.key_results(goals.objective_by_id["move"])] == ["kr1"]
+    assert view.hidden_key_results(goals.objective_by_id["move"]) == 1
