@@ -404,7 +404,7 @@ def kr_entries(
             continue
         here, there = (new, old) if added else (old, new)
         for kr in here.key_results:
-            if there.key_result(kr.id) is None:
+            if there.key_result(kr.id) is None and not kr.private:
                 yield KeyResultEntry(new.id, kr.id, kr.title)
 
 
@@ -428,8 +428,9 @@ def objective_changes(before: Side | None, after: Side,
 def kr_changes(old: Objective, new: Objective, was: Scorecard, now: Scorecard
                ) -> Iterator[KeyResultChange]:
     for kr in new.key_results:
-        if old.key_result(kr.id) is None:
-            continue
+        before = old.key_result(kr.id)
+        if before is None or before.private or kr.private:
+            continue  # a private key result counts in the objective's change, nothing more
         a = was.objectives[old.id].key_results[kr.id].score
         b = now.objectives[new.id].key_results[kr.id].score
         if changed(a, b):
@@ -475,7 +476,9 @@ def moved_goalposts(after: Side, pairs: list[tuple[Objective, Objective]]
             continue
         for kr in new.key_results:
             was = old.key_result(kr.id)
-            if was is None or was.type != "metric" or kr.type != "metric":
+            if was is None or was.type != "metric" or kr.type != "metric" or kr.private or (
+                was.private
+            ):
                 continue
             if (was.start, was.target) != (kr.start, kr.target):
                 yield MovedGoalpost(new.id, kr.id, kr.title,

@@ -384,11 +384,15 @@ class Goals:
 
     def public_parent(self, objective: Objective) -> str | None:
         """What may be published of ``objective``'s parent: the reference as written
-        (``obj`` or ``obj#kr``), or ``None`` when it has no parent or the parent is private
-        (then not even its id is shown). Pages, the export and diff comments all use this."""
+        (``obj`` or ``obj#kr``), the objective alone when that key result is private, or
+        ``None`` when it has no parent or the parent is private (then not even its id is
+        shown). Pages, the export and diff comments all use this."""
         parent = self.objective_by_id.get(objective.parent) if objective.parent else None
         if parent is not None and parent.private:
             return None
+        kr = parent.key_result(objective.parent_kr) if parent and objective.parent_kr else None
+        if kr is not None and kr.private:
+            return parent.id if parent is not None else None  # a private key result: no ``#kr``
         return objective.parent_ref
 
 

@@ -295,3 +295,30 @@ def test_base_with_a_broken_org_counts_everything_as_added() -> None:
     assert len(result.added) == len(head) - 1
     assert result.objectives == () and result.overall.before is None
 
+
+
+def test_private_key_results_count_in_the_objective_change_and_show_nothing_else() -> None:
+    org = (b"organization: Acme\nunits:\n  - {id: acme, name: Acme}\n"
+           b"periods:\n  - {id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}\n")
+
+    def goal(current: int, extra: str = "") -> bytes:
+        return (
+            "---\nkind: objective\ntitle: Win\nowner: acme\nperiod: 2026-Q4\nkey_results:\n"
+            "  - {id: open, title: Open one, start: 0, target: 10, current: 5}\n"
+            f"  - {{id: lease, title: ZQSECRET lease, start: 0, target: 10, current: {current},"
+            f" visibility: private}}\n{extra}---\n"
+        ).encode()
+
+    child = (b"---\nkind: objective\ntitle: Child\nowner: acme\nperiod: 2026-Q4\n"
+             b"parent: win#lease\nkey_results:\n  - {id: x, title: X, type: milestone,"
+             b" done: false}\n---\n")
+    base = [Source("org.yml", "goals/org.yml", org), Source("win.md", "goals/win.md", goal(0))]
+    head = [Source("org.yml", "goals/org.yml", org), Source("win.md", "goals/win.md", goal(10)),
+            Source("child.md", "goals/child.md", child)]
+    result = compared(base, head, date(2026, 11, 15))
+    (change,) = result.objectives
+    assert (change.score.before, change.score.after) == (0.25, 0.75)
+    assert change.key_results == ()
+    for text in (as_markdown(result, {}, {}), json.dumps(as_json(result, {}, {}))):
+        assert "ZQSECRET" not in text
+        assert "lease" not in text

@@ -30,14 +30,8 @@ def private_key_results(objective: Objective) -> int:
 
 
 def published_parent(goals: Goals, objective: Objective) -> str | None:
-    """``objective``'s parent as it may be published: ``obj#kr`` as written, ``obj`` alone
-    when that key result is private, ``None`` when the parent objective is private."""
-    ref = goals.public_parent(objective)
-    if ref is None or objective.parent is None or objective.parent_kr is None:
-        return ref
-    parent = goals.objective_by_id.get(objective.parent)
-    kr = parent.key_result(objective.parent_kr) if parent is not None else None
-    return objective.parent if kr is None or kr.private else ref
+    """``objective``'s parent as it may be published (:meth:`Goals.public_parent`)."""
+    return goals.public_parent(objective)
 
 
 def measured(goals: Goals, kr: KeyResult) -> KeyResult:
