@@ -182,3 +182,20 @@ def test_requests_that_cannot_be_recorded(tmp_path: Path, ref: str, kw: dict[str
     with pytest.raises(OkrError) as error:
         record(goals, Checkin(ref, DAY, **kw))  # type: ignore[arg-type]
     assert error.value.message == message
+
+
+def test_the_command_writes_and_names_the_line(tmp_path: Path) -> None:
+    from .conftest import invoke_in
+
+    goals = folder(tmp_path, HEAD + ARR + BODY)
+    code, output = invoke_in(tmp_path, "checkin", "win#arr", "2", "--date", "2026-11-20",
+                             "--note", "halfway", "--by", "Dana", "--goals-dir", str(goals))
+    assert (code, output) == (0, f"{goals}/win.md:12: checked in win#arr on 2026-11-20\n")
+    assert '    history:\n      - {date: 2026-11-20, value: 2, by: "Dana", note: "halfway"}\n' in (
+        goals / "win.md").read_text()
+    code, output = invoke_in(tmp_path, "checkin", "win#arr", "3", "--date", "2026-11-20",
+                             "--goals-dir", "goals")
+    assert code == 1
+    assert output.splitlines()[0] == (
+        "goals/win.md:13: key_results[0].history[1].date: duplicate check-in date 2026-11-20 "
+        "(also on line 12)")
