@@ -1,11 +1,10 @@
-"""The command line: parse options, call the pipeline, print.
+"""The command line: parse options, call the pipeline (:mod:`okrsite.build`), print.
 
 The only module that prints or exits; the library raises :class:`~okrsite.errors.OkrError`.
 """
 
 from __future__ import annotations
 
-import gc
 import json
 from datetime import date
 from pathlib import Path
@@ -14,11 +13,9 @@ from typing import Any
 import click
 
 from . import __version__
+from . import build as pipeline
 from .errors import GoalErrors, OkrError, Problem
-from .pipeline import read_goals
-from .render.export import export_data
 from .render.text import tree_lines
-from .score import score_goals
 from .validate import SCHEMA_NAMES, schema_text
 
 
@@ -104,8 +101,7 @@ def summary(problems: tuple[Problem, ...]) -> str:
 def check(goals_dir: Path, output_format: str) -> None:
     """Validate every goal file; print every error; exit 1 on any."""
     try:
-        goals = read_goals(goals_dir)
-        score_goals(goals, date.today())
+        goals = pipeline.read_goals(goals_dir)
     except GoalErrors as exc:
         problems = exc.problems
     else:
@@ -128,20 +124,28 @@ def check(goals_dir: Path, output_format: str) -> None:
             )
             click.echo(f"{goals_dir}: {counts}: no errors")
     if problems:
-        raise SystemExit(1)
+        raise click.exceptions.Exit(1)  # the problems are printed: no "Error:" line
 
 
 # --- export, show, schema -----------------------------------------------------------------
 
 
+revision_option = click.option(
+    "--revision",
+    metavar="REV",
+    default=None,
+    help="Read the goal files from this git revision instead of the working tree.",
+)
+
+
 @cli.command()
 @goals_dir_argument
 @as_of_option
-def export(goals_dir: Path, as_of: date | None) -> None:
+@revision_option
+def export(goals_dir: Path, as_of: date | None, revision: str | None) -> None:
     """Print api/okrs.json (every published goal with its scores) without building the site."""
-    goals = read_goals(goals_dir)
-    card = score_goals(goals, as_of or date.today())
-    click.echo(json.dumps(export_data(goals, card), indent=2, ensure_ascii=False))
+    data = pipeline.export(goals_dir, as_of or date.today(), revision=revision)
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 @cli.command()
@@ -149,9 +153,8 @@ def export(goals_dir: Path, as_of: date | None) -> None:
 @as_of_option
 def show(goals_dir: Path, as_of: date | None) -> None:
     """Print the alignment tree with scores, statuses and stale flags."""
-    goals = read_goals(goals_dir)
-    card = score_goals(goals, as_of or date.today())
-    for line in tree_lines(goals, card):
+    found = pipeline.scored(goals_dir, as_of or date.today(), use_git=False)
+    for line in tree_lines(found.goals, found.card):
         click.echo("".join(click.style(text, **STYLES[style]) for text, style in line))
 
 
@@ -164,6 +167,19 @@ def schema(name: str | None) -> None:
     else:
         combined = {n: json.loads(schema_text(n)) for n in SCHEMA_NAMES}
         click.echo(json.dumps(combined, indent=2))
+
+
+@cli.command()
+@click.option("--stdio", is_flag=True, hidden=True, help="Accepted for clients that add it.")
+def lsp(stdio: bool) -> None:
+    """Run the language server for goal files on stdin and stdout (for an editor to start).
+
+    Diagnostics as okrsite check reports them, as you type; completion of fields and of unit,
+    period, parent and KPI ids; hover with each field's description.
+    """
+    from . import lsp as language_server
+
+    language_server.start()
 
 
 # --- build, serve -------------------------------------------------------------------------
@@ -210,12 +226,13 @@ no_git_option = click.option(
 @as_of_option
 @click.option(
     "--engine",
-    type=click.Choice(["mkdocs", "zensical"]),
+    type=click.Choice(pipeline.ENGINES),
     default="mkdocs",
     show_default=True,
     help="The site engine that builds the staging project.",
 )
 @no_git_option
+@revision_option
 def build(
     config_file: Path | None,
     site_dir: Path | None,
@@ -224,19 +241,19 @@ def build(
     as_of: date | None,
     engine: str,
     no_git: bool,
+    revision: str | None,
 ) -> None:
     """Check, score and build the site; a failed build leaves the previous site untouched."""
-    from . import site
-
-    config = site.find_config(config_file)
-    target = site.build_site(
+    config = pipeline.find_config(config_file)
+    target = pipeline.build(
         goals_dir=goals_dir,
         config_file=config,
-        site_dir=site_dir or site.default_site_dir(config),
+        site_dir=site_dir or pipeline.default_site_dir(config),
         staging_dir=staging_dir,
         as_of=as_of or date.today(),
         engine=engine,
         use_git=not no_git,
+        revision=revision,
     )
     click.echo(f"Site built in {target}")
 
@@ -259,12 +276,10 @@ def serve(
     """Live preview: edit a goal file and the browser reloads with the new scores."""
     import logging
 
-    from . import site
-
     logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
-    site.serve_site(
+    pipeline.serve(
         goals_dir=goals_dir,
-        config_file=site.find_config(config_file),
+        config_file=pipeline.find_config(config_file),
         staging_dir=staging_dir,
         as_of=as_of,
         dev_addr=dev_addr,
@@ -303,27 +318,15 @@ def diff_command(
     Both sides are read from git objects and scored at the same --as-of date (default today).
     Private objectives and KPIs appear without ids or titles, with score changes only.
     """
-    from . import git
-    from .diff import as_json, as_markdown, diff_sources
+    from .render.diff import as_json, as_markdown
 
-    repo = git.repo_at(Path.cwd())
-    goals_path = git.goals_path(repo, Path(goals_dir))
-    base_rev = git.resolve(repo, base)
-    head_rev = git.resolve(repo, head) if head else None
-    head_sources = git.read_side(repo, head_rev, goals_path)
-    if head_sources is None:
-        raise OkrError(f"there is no goals folder {goals_dir!r} in {head or 'the working tree'}")
-    result = diff_sources(
-        git.read_side(repo, base_rev, goals_path),
-        head_sources,
-        as_of=as_of or date.today(),
-        prefix=goals_path,
+    result, base_rev, head_rev = pipeline.diff(
+        Path.cwd(), base, head, goals_dir, as_of or date.today()
     )
-    sides = git.describe(base_rev), git.describe(head_rev)
     if output_format == "json":
-        click.echo(json.dumps(as_json(result, *sides), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(as_json(result, base_rev, head_rev), indent=2, ensure_ascii=False))
     else:
-        click.echo(as_markdown(result, *sides), nl=False)
+        click.echo(as_markdown(result, base_rev, head_rev), nl=False)
 
 
 @cli.command()
@@ -342,6 +345,7 @@ def diff_command(
 @goals_dir_option
 @staging_dir_option
 @no_git_option
+@revision_option
 def publish(
     version: str | None,
     aliases: tuple[str, ...],
@@ -357,6 +361,7 @@ def publish(
     goals_dir: Path,
     staging_dir: Path,
     no_git: bool,
+    revision: str | None,
 ) -> None:
     """Publish a versioned snapshot of the site with mike.
 
@@ -364,7 +369,6 @@ def publish(
     finished period is scored as of the period's end.
     """
     from . import publish as snapshots
-    from . import site
 
     push_to = remote if push else None
     if list_only:
@@ -381,12 +385,40 @@ def publish(
     if not version:
         raise click.UsageError("give a VERSION to publish, or --list, or --delete VERSION")
     snapshot = snapshots.publish(
-        version, goals_dir=goals_dir, config_file=site.find_config(config_file),
+        version, goals_dir=goals_dir, config_file=pipeline.find_config(config_file),
         staging_dir=staging_dir, today=date.today(), as_of=as_of, aliases=aliases, title=title,
         set_default=set_default, push_to=push_to, branch=branch, use_git=not no_git,
+        revision=revision,
     )
     click.echo(f"Published {version} (as of {snapshot.as_of}) to {branch}"
                + (f" and pushed to {remote}" if push else ""))
+
+
+@cli.command()
+@click.argument("ref", metavar="OBJ#KR")
+@click.argument("value", type=float, required=False)
+@click.option("--goals-dir", type=click.Path(file_okay=False, path_type=Path), default="goals",
+              show_default=True, help="The goals folder.")
+@click.option("--date", "day", type=DATE, default=None, help="The check-in's date (default today).")
+@click.option("--note", default=None, help="What changed, in a sentence.")
+@click.option("--confidence", type=click.FloatRange(0, 1), default=None,
+              help="How sure the owner is of reaching the target, 0..1.")
+@click.option("--by", default=None, help="Who checks in (default: git config user.name).")
+@click.option("--done", is_flag=True, help="Mark the milestone (or, with --item, the item) done.")
+@click.option("--item", type=click.IntRange(1), default=None, metavar="N",
+              help="With --done: the checklist item to tick, counted from 1.")
+def checkin(ref: str, value: float | None, goals_dir: Path, day: date | None, note: str | None,
+            confidence: float | None, by: str | None, done: bool, item: int | None) -> None:
+    """Record a check-in: append it to the key result's history, nothing else in the file
+    changes. The goals folder is checked with it first; if it would not pass, nothing is
+    written."""
+    from . import checkin as checkins
+    from . import git
+
+    request = checkins.Checkin(ref, day or date.today(), value, note, confidence,
+                               by if by is not None else git.user_name(goals_dir), done, item)
+    written = checkins.record(goals_dir, request)
+    click.echo(f"{written.path}:{written.line}: checked in {ref} on {request.day.isoformat()}")
 
 
 @cli.command()
@@ -444,7 +476,7 @@ def codeowners(goals_dir: Path, output: Path, check_only: bool) -> None:
     """Regenerate CODEOWNERS from the owners of the units in org.yml."""
     from .workflow import codeowners_for
 
-    text = codeowners_for(read_goals(goals_dir), goals_dir, output)
+    text = codeowners_for(pipeline.read_goals(goals_dir), goals_dir, output)
     current = output.read_text("utf-8") if output.is_file() else None
     if check_only:
         if current != text:
@@ -458,18 +490,5 @@ def codeowners(goals_dir: Path, output: Path, check_only: bool) -> None:
 
 
 def main() -> None:
-    """The ``okrsite`` command.
-
-    A run allocates hundreds of thousands of small, long-lived objects (documents, model,
-    pages) and frees them at exit; the cyclic garbage collector's default thresholds make it
-    re-scan that growing heap again and again (a fifth of a cold ``check``). A short-lived
-    process can afford to collect rarely: reference counting still frees everything acyclic.
-    At exit, Python's finalization makes one more full pass over whatever is still alive
-    (0.3 s after a 500-unit build); freezing the heap first skips that pass, which would
-    free nothing the operating system does not reclaim anyway.
-    """
-    gc.set_threshold(100_000, 50, 100)
-    try:
-        cli()
-    finally:
-        gc.freeze()
+    """The ``okrsite`` command."""
+    cli()

@@ -10,9 +10,15 @@ version, the as-of date, the commit of the goals and whether uncommitted goal ed
 build. They are in the snapshot's ``api/snapshot.json`` and in the version's ``properties``
 (``okrsite``) in ``versions.json``.
 
-mike's Python API (``mike.commands``) runs git in the current directory, so its calls run from
-the repository root. Aliases are mike's ``redirect`` type: HTML redirects that any static server
-serves (mike's default, a symbolic link in git, needs a server that follows them).
+The site is built by the pipeline (:func:`okrsite.build.build_into`) into a temporary folder
+that mike then commits. mike's Python API (``mike.commands``, ``mike.git_utils``) runs ``git``
+in the current directory, without a way to name another: that is mike's constraint, so its
+calls run inside ``contextlib.chdir(repo.root)`` (:func:`at_root`). ``chdir`` changes the
+directory of the whole process, so nothing else may run beside a publish; every path okrsite
+passes in is absolute or used before the change.
+
+Aliases are mike's ``redirect`` type: HTML redirects that any static server serves (mike's
+default, a symbolic link in git, needs a server that follows them).
 """
 
 from __future__ import annotations
@@ -29,15 +35,15 @@ from typing import Any
 from mike import commands
 from mike import git_utils as mike_git
 
-from . import __version__, git, site
+from . import __version__, build, git
 from .errors import PublishError
 from .model import Goals
-from .pipeline import read_goals
-from .score import score_goals
+from .site import read_user_config
 
 SNAPSHOT_FILE = "api/snapshot.json"
-MIKE_CONFIG = {"extra": {"version": {"provider": "mike"}}}
-"""What the staging project's configuration gains: mkdocs-material's version switcher."""
+MIKE_CONFIG = {"extra": {"version": {"provider": "mike", "alias": True, "default": "latest"}}}
+"""What the staging project's configuration gains: mkdocs-material's version switcher, showing
+each version's aliases ("latest"), and its notice on every snapshot that is not ``latest``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,39 +83,43 @@ def snapshot_date(goals: Goals, version: str, today: date) -> date:
 
 
 @contextlib.contextmanager
-def mike_in(repo: git.Repo, *, remote: str, branch: str) -> Iterator[None]:
-    """Run mike's calls from the repository root, the pages branch first brought up to date
-    with ``remote`` (as mike does); mike's errors become :class:`PublishError`."""
+def at_root(repo: git.Repo) -> Iterator[None]:
+    """Run mike's calls from the repository root (mike runs git in the current directory);
+    mike's errors become :class:`PublishError`."""
     try:
         with contextlib.chdir(repo.root):
-            mike_git.update_from_upstream(remote, branch)
             yield
     except (ValueError, mike_git.GitError) as exc:
         raise PublishError(str(exc)) from exc
 
 
+@contextlib.contextmanager
+def mike_in(repo: git.Repo, *, remote: str, branch: str) -> Iterator[None]:
+    """:func:`at_root`, the pages branch first brought up to date with ``remote`` (as mike
+    does)."""
+    with at_root(repo):
+        mike_git.update_from_upstream(remote, branch)
+        yield
+
+
 def push(repo: git.Repo, remote: str, branch: str) -> None:
-    with contextlib.chdir(repo.root):
-        try:
-            mike_git.push_branch(remote, branch)
-        except mike_git.GitError as exc:
-            raise PublishError(str(exc)) from exc
+    with at_root(repo):
+        mike_git.push_branch(remote, branch)
 
 
 def build_snapshot(
-    goals: Goals, snapshot: Snapshot, out_dir: Path, *, goals_dir: Path, config_file: Path | None,
-    staging_dir: Path, engine: str, use_git: bool
-) -> None:
-    """Score at the snapshot's date and build the site (version switcher on) into ``out_dir``."""
-    found = git.history(goals_dir, goals, snapshot.as_of) if use_git else git.History()
-    card = score_goals(goals, snapshot.as_of, found.dates)
-    config_path = site.write_project(goals, card, config_file=config_file,
-                                     staging_dir=staging_dir, extra_config=MIKE_CONFIG,
-                                     history=found)
-    site.RUNNERS[engine](config_path, out_dir)
+    found: build.Scored, snapshot: Snapshot, out_dir: Path, *, config_file: Path | None,
+    staging_dir: Path, engine: str,
+) -> Path:
+    """Build the site (version switcher on) into ``out_dir`` with the record of what it was
+    scored with; returns the staging project's ``mkdocs.yml``."""
+    config_path = build.build_into(found, out_dir, config_file=config_file,
+                                   staging_dir=staging_dir, engine=engine,
+                                   extra_config=MIKE_CONFIG)
     record = out_dir / SNAPSHOT_FILE
     record.parent.mkdir(parents=True, exist_ok=True)
     record.write_text(json.dumps(snapshot.as_dict(), indent=2) + "\n", encoding="utf-8")
+    return config_path
 
 
 def publish(
@@ -127,22 +137,28 @@ def publish(
     branch: str = "gh-pages",
     use_git: bool = True,
     engine: str = "mkdocs",
+    revision: str | None = None,
 ) -> Snapshot:
     """Build the site as of the snapshot's date and commit it as VERSION with mike.
 
-    ``push_to`` names the remote to push the pages branch to afterwards (``None``: no push).
+    ``push_to`` names the remote to push the pages branch to afterwards (``None``: no push);
+    ``revision``: the goal files as they were at that git revision.
     """
     repo = git.repo_at(goals_dir)
-    goals = read_goals(goals_dir)
+    tree = build.load_tree(goals_dir, revision=revision)
+    goals = build.check_tree(tree)
+    commit, dirty = ((git.resolve(repo, revision).sha, False) if revision
+                     else (git.head(repo), git.dirty(repo, goals_dir)))
     snapshot = Snapshot(version, as_of or snapshot_date(goals, version, today), __version__,
-                        git.head(repo), git.dirty(repo, goals_dir))
+                        commit, dirty)
+    found = build.score(goals, goals_dir, snapshot.as_of, use_git=use_git, revision=revision,
+                        documents=tree.goals)
     with tempfile.TemporaryDirectory(prefix="okrsite-snapshot-") as tmp:
         out_dir = Path(tmp)
-        build_snapshot(goals, snapshot, out_dir, goals_dir=goals_dir, config_file=config_file,
-                       staging_dir=staging_dir, engine=engine, use_git=use_git)
-        config = site.read_user_config(staging_dir / "mkdocs.yml")
-        mike_config = {"site_dir": str(out_dir),
-                       "use_directory_urls": config.get("use_directory_urls", True)}
+        config_path = build_snapshot(found, snapshot, out_dir, config_file=config_file,
+                                     staging_dir=staging_dir, engine=engine)
+        mike_config = {"site_dir": str(out_dir), "use_directory_urls":
+                       read_user_config(config_path).get("use_directory_urls", True)}
         message = (f"okrsite {__version__}: publish {version} as of {snapshot.as_of} "
                    f"from {snapshot.commit or 'no commit'}{' (dirty)' if snapshot.dirty else ''}")
         with mike_in(repo, remote=push_to or "origin", branch=branch):
@@ -151,8 +167,10 @@ def publish(
                 alias_type=commands.AliasType.redirect, branch=branch, message=message,
                 set_props=[("okrsite", snapshot.as_dict())],
             )
+            # mike's deploy yields for the caller to build into site_dir, then commits it; the
+            # site is built already (before the chdir, where its relative paths hold).
             with contextlib.suppress(mike_git.GitEmptyCommit), deploy:  # empty: same again
-                pass  # the site is already built
+                pass
             if set_default:
                 with contextlib.suppress(mike_git.GitEmptyCommit):
                     commands.set_default(version, branch=branch,
@@ -165,7 +183,7 @@ def publish(
 def list_published(path: Path, *, branch: str = "gh-pages") -> list[Published]:
     """The snapshots on the pages branch of the repository holding ``path``, newest first."""
     repo = git.repo_at(path)
-    with contextlib.chdir(repo.root):
+    with at_root(repo):
         versions = commands.list_versions(branch)
     return [
         Published(str(info.version), info.title, tuple(sorted(info.aliases)),

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from okrsite.cli import cli
 
-from .conftest import EXAMPLE_GOALS, FIXTURES, TINY_GOALS
+from .conftest import EXAMPLE_GOALS, FIXTURES, TINY_GOALS, GitRepo, invoke_in
 
 AS_OF = "2026-11-20"
 
@@ -151,3 +151,21 @@ def test_show_marks_private_objectives(tiny_goals: Path) -> None:
     assert out.splitlines()[4] == (
         "  ● Win mid-market deals  [sales · 2026-Q4]  56% on track  (private)"
     )
+
+
+def test_export_reads_the_goals_of_a_git_revision(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    first = repo.commit("2026-09-15")
+    repo.edit("sales/win.md", "current: 4", "current: 8")
+    repo.commit("2026-11-02")
+
+    def win(*args: str) -> tuple[str, float]:
+        code, out = invoke_in(repo.root, "export", "goals", "--as-of", AS_OF, *args)
+        assert code == 0, out
+        okrs = json.loads(out)
+        return okrs["as_of"], next(o["score"] for o in okrs["objectives"]
+                                   if o["id"] == "win-mid-market")
+
+    assert win("--revision", first) == (AS_OF, 0.2)
+    assert win("--revision", "HEAD~1") == (AS_OF, 0.2)
+    assert win("--revision", "main") == win() == (AS_OF, 0.4)

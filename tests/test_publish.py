@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from okrsite import __version__
+from okrsite.build import read_goals
 from okrsite.cli import cli
-from okrsite.pipeline import read_goals
 from okrsite.publish import snapshot_date
 
 from .conftest import WORKFLOW_GOALS, GitRepo, invoke_in
@@ -108,6 +108,23 @@ def test_push_to_a_remote(published: tuple[GitRepo, str, str], tmp_path: Path) -
     assert repo.git("rev-parse", "gh-pages") == subprocess.run(
         ["git", "rev-parse", "gh-pages"], cwd=remote, capture_output=True, text=True, check=True
     ).stdout.strip()
+
+
+def test_publish_a_revision(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    (repo.root / ".gitignore").write_text(".okrsite/\n")
+    first = repo.commit("2026-09-15")
+    repo.edit("sales/win.md", "current: 4", "current: 8")
+    repo.commit("2026-11-02")
+    repo.edit("sales/win.md", "current: 8", "current: 9")  # uncommitted: not in the snapshot
+    assert run(repo, "v1", "--revision", first, "--as-of", "2026-11-20") == (
+        0, "Published v1 (as of 2026-11-20) to gh-pages\n")
+    assert json.loads(pages(repo, "v1/api/snapshot.json")) == {
+        "version": "v1", "as_of": "2026-11-20", "okrsite": __version__, "commit": first,
+        "dirty": False,
+    }
+    okrs = json.loads(pages(repo, "v1/api/okrs.json"))
+    assert next(o["score"] for o in okrs["objectives"] if o["id"] == "win-mid-market") == 0.2
 
 
 def test_publish_needs_a_version_and_a_repository(tmp_path: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import gzip
 import json
 import os
@@ -23,13 +22,17 @@ import yaml
 from click.testing import CliRunner
 
 from okrsite import site
+from okrsite.build import build as build_site
+from okrsite.build import read_goals
 from okrsite.cli import cli
 from okrsite.errors import BuildError, GoalErrors
-from okrsite.pipeline import read_goals
 from okrsite.render import percent, safe_title
 from okrsite.render.badges import STATUS_WORDS
 from okrsite.render.export import export_data
 from okrsite.score import score_goals
+from okrsite.site.swap import swap
+
+from .conftest import GitRepo, invoke_in
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AS_OF = date(2026, 11, 20)
@@ -131,7 +134,7 @@ class Built:
     config_file: Path | None
 
     def build(self, **kwargs: object) -> Path:
-        return site.build_site(
+        return build_site(
             goals_dir=self.goals_dir,
             config_file=self.config_file,
             site_dir=self.site_dir,
@@ -567,47 +570,31 @@ def test_an_engine_failure_leaves_the_previous_site_untouched(tmp_path: Path) ->
     assert snapshot(built.site_dir) == before
 
 
+def test_a_failed_swap_puts_the_old_site_back(tmp_path: Path) -> None:
+    site_dir = tmp_path / "site"
+    site_dir.mkdir()
+    (site_dir / "index.html").write_text("old")
+    with pytest.raises(BuildError, match="cannot put the new site in place"):
+        swap(tmp_path / ".site.new-gone", site_dir, tmp_path / ".site.old")
+    assert (site_dir / "index.html").read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
 def test_sync_tree_writes_only_what_changed(tmp_path: Path) -> None:
     root = tmp_path / "staging"
     site.sync_tree(root, {site.STAGING_MARKER: b"", "a/b/old.md": b"old", "a/same.md": b"same",
                           "a/changed.md": b"v1"})  # fmt: skip
     same = (root / "a" / "same.md").stat()
-    (root / site.PREVIOUS_SITE / "x").mkdir(parents=True)
-    (root / site.PREVIOUS_SITE / "x" / "index.html").write_text("the last site")
-    os.link(root / "a" / "changed.md", tmp_path / "published.md")  # as a built site links it
     site.sync_tree(root, {site.STAGING_MARKER: b"", "a/same.md": b"same", "a/changed.md": b"v2",
                           "c/new.md": b"new"})  # fmt: skip
-    staged = sorted(site.files_under(root, skip={site.PREVIOUS_SITE}))
+    staged = sorted(site.files_under(root))
     assert staged == [site.STAGING_MARKER, "a/changed.md", "a/same.md", "c/new.md"]
     assert not (root / "a" / "b").exists()  # emptied folders go too
-    assert (root / site.PREVIOUS_SITE / "x" / "index.html").read_text() == "the last site"
-    assert (root / "a" / "same.md").stat().st_ino == same.st_ino
     assert (root / "a" / "same.md").stat().st_mtime_ns == same.st_mtime_ns
     assert (root / "a" / "changed.md").read_bytes() == b"v2"
-    assert (tmp_path / "published.md").read_bytes() == b"v1"  # replaced, not rewritten
 
 
-def test_generated_static_files_are_linked_not_copied(acme: Built) -> None:
-    for rel in ("badges/win-mid-market.svg", "api/okrs.json", "assets/okrsite/okrsite.css"):
-        assert os.path.samefile(acme.site_dir / rel, acme.staging_dir / "docs" / rel), rel
-
-
-def test_without_hard_links_mkdocs_copies_the_static_files(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def cross_device(source: object, target: object) -> None:
-        raise OSError(errno.EXDEV, "Invalid cross-device link")
-
-    built = make_project(tmp_path, "site")
-    monkeypatch.setattr(site.os, "link", cross_device)  # the site on another file system
-    built.build()
-    badge = "badges/win-mid-market.svg"
-    staged = built.staging_dir / "docs" / badge
-    assert not os.path.samefile(built.site_dir / badge, staged)
-    assert (built.site_dir / badge).read_bytes() == staged.read_bytes()
-
-
-def test_a_later_build_never_alters_the_published_site_through_a_link(tmp_path: Path) -> None:
+def test_a_later_failed_build_never_alters_the_published_site(tmp_path: Path) -> None:
     built = make_project(tmp_path, "site")
     built.build()
     before = snapshot(built.site_dir)
@@ -624,31 +611,49 @@ def test_a_later_build_never_alters_the_published_site_through_a_link(tmp_path: 
     assert snapshot(built.site_dir) == before
 
 
-def test_the_replaced_site_is_kept_until_the_next_build(tmp_path: Path) -> None:
+def test_a_rebuild_replaces_the_site_whole_and_leaves_nothing_beside_it(tmp_path: Path) -> None:
     built = make_project(tmp_path, "site")
-    previous = built.staging_dir / site.PREVIOUS_SITE
     goal = built.goals_dir / "sales" / "win-mid-market.md"
     sites = []
-    for score in ("0.5", "0.7", "0.9"):
+    for score in ("0.5", "0.9"):
         goal.write_text(re.sub(r"score: [0-9.]+", f"score: {score}", goal.read_text()))
         built.build()
         sites.append(snapshot(built.site_dir))
-    assert sites[0] != sites[1] != sites[2]
-    assert snapshot(previous) == sites[1]  # the first one was deleted by the third build
-    assert snapshot(built.site_dir) == sites[2]
+    assert sites[0] != sites[1]
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == []
+    assert sorted(p.name for p in built.staging_dir.iterdir() if p.is_dir()) == ["docs", "theme"]
 
 
-def test_across_file_systems_the_replaced_site_is_deleted(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    built = make_project(tmp_path, "site")
-    monkeypatch.setattr(site, "same_file_system", lambda folder, site_dir: False)
-    built.build()
-    built.build()
-    assert not (built.staging_dir / site.PREVIOUS_SITE).exists()
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == []
-    assert (built.site_dir / "index.html").is_file()
+def test_build_reads_the_goals_of_a_git_revision(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    first = repo.commit("2026-09-15")
+    repo.edit("sales/win.md", "current: 4", "current: 8")
+    repo.commit("2026-11-02")
+    repo.edit("sales/win.md", "current: 8", "current: lots")  # broken, never committed
+    args = ["build", "--goals-dir", "goals", "--as-of", "2026-11-20", "--no-git"]
+    assert invoke_in(repo.root, *args, "--revision", first) == (0, "Site built in site\n")
+    assert win_score(repo.root / "site") == 0.2
+    assert invoke_in(repo.root, *args, "--revision", "HEAD") == (0, "Site built in site\n")
+    assert win_score(repo.root / "site") == 0.4
+    code, output = invoke_in(repo.root, *args)
+    assert code == 1 and "goals/sales/win.md:13: " in output
+
+
+def test_errors_of_a_revision_name_it(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.edit("sales/win.md", "current: 4", "current: lots")
+    repo.commit("2026-09-15")
+    code, output = invoke_in(repo.root, "build", "--revision", "main", "--no-git")
+    assert code == 1
+    assert re.search(r"^main:goals/sales/win\.md:13: key_results\[0\]\.current: ", output, re.M)
+    assert not (repo.root / "site").exists()
+    code, output = invoke_in(repo.root, "build", "--revision", "no-such-branch")
+    assert (code, output) == (1, "Error: unknown revision 'no-such-branch'\n")
+
+
+def win_score(site_dir: Path) -> float:
+    okrs = json.loads((site_dir / "api" / "okrs.json").read_text(encoding="utf-8"))
+    return next(o["score"] for o in okrs["objectives"] if o["id"] == "win-mid-market")
 
 
 def test_cli_build_reports_every_error_and_exits_1(tmp_path: Path) -> None:
@@ -795,7 +800,7 @@ def test_the_derived_config_keeps_the_users_settings(tmp_path: Path) -> None:
     built.build()
     derived = (built.staging_dir / "mkdocs.yml").read_text()
     assert "!!python/name:material.extensions.emoji.twemoji" in derived
-    config = yaml.load(derived, Loader=site._Loader)
+    config = site.load_config(derived)
     assert config["theme"]["font"] is False
     assert config["theme"]["features"][0] == "navigation.tabs"
     assert config["extra"] == {"analytics_note": "kept"}

@@ -1,0 +1,68 @@
+"""The site engines that build a staging project: MkDocs (in this process) or Zensical.
+
+:func:`run_engine` is the one entry: the engine by name, the staging project's ``mkdocs.yml``
+and the (empty) folder the site goes into. An engine's failure is a :class:`BuildError`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import BuildError
+from .config import dump_config, read_user_config
+
+
+def run_mkdocs(config_path: Path, out_dir: Path) -> None:
+    """Build with MkDocs' Python API into ``out_dir``, as ``mkdocs build`` does."""
+    from jinja2 import TemplateError
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    try:
+        config = load_config(str(config_path), site_dir=str(out_dir))
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except (MkDocsException, TemplateError, OSError) as exc:
+        raise BuildError(f"mkdocs failed: {exc}") from exc
+
+
+def run_zensical(config_path: Path, out_dir: Path) -> None:
+    """Build with Zensical (a separate program), then move its output into ``out_dir``.
+
+    Zensical insists on a ``site_dir`` inside the project, so it builds into the staging
+    folder first.
+    """
+    staging = config_path.parent
+    built = staging / "zensical-site"
+    config = read_user_config(config_path)
+    config["site_dir"] = built.name
+    variant = staging / "zensical.yml"
+    variant.write_text(dump_config(config), encoding="utf-8")
+    shutil.rmtree(built, ignore_errors=True)
+    command = [sys.executable, "-m", "zensical", "build", "--clean", "-f", str(variant)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0 or not built.is_dir():
+        raise BuildError(f"zensical failed:\n{done.stderr or done.stdout}")
+    out_dir.rmdir()
+    shutil.move(built, out_dir)
+
+
+_RUNNERS: dict[str, Callable[[Path, Path], None]] = {"mkdocs": run_mkdocs, "zensical": run_zensical}
+ENGINES = tuple(_RUNNERS)
+"""The engines' names, for ``--engine``."""
+
+
+def run_engine(name: str, config_path: Path, out_dir: Path) -> None:
+    """Build the staging project of ``config_path`` with engine ``name`` into ``out_dir``."""
+    runner = _RUNNERS.get(name)
+    if runner is None:
+        raise BuildError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
+    runner(config_path, out_dir)

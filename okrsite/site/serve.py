@@ -1,0 +1,394 @@
+"""Live preview: a :class:`Source` of staging files, rebuilt incrementally and served with reload.
+
+:func:`serve_project` knows nothing of goals. It asks its source for the whole staging project
+once (an error then ends the command), builds it, and serves the site with MkDocs' dev server
+(``mkdocs.livereload.LiveReloadServer``, which reloads the browsers after every build). Then:
+
+1. **Watching.** Threads watch the source's folders with ``watchfiles`` (inotify, no polling of
+   the trees), a change coalesced with the others of the next :data:`QUIET_MS` milliseconds,
+   and the changed paths are queued (:class:`Changes`). The server itself watches one file of
+   ours, the *trigger*: the watcher rewrites it once the paths are queued.
+2. **Refreshing.** The server's build loop then calls the builder (:class:`Preview`, on the
+   thread that called :func:`serve_project`): the source turns the queued paths into staging
+   files (it re-reads only the changed goal files and re-renders only the pages whose content
+   changed), :class:`~.incremental.Staging` writes those that differ, and only then
+   :class:`~.incremental.Engine` has MkDocs rebuild what they touch. While it runs, the dev
+   server holds requests back, so no browser sees a half-written site.
+3. **Later work.** A source may leave work for later (``Refresh.more``: okrsite re-renders
+   the overview pages after the pages an edit changed are visible); the builder then rewrites
+   the trigger, and the next build does it unless new changes came first.
+4. **Errors.** When the goals (or the build) fail, the site stays the last good version and
+   every page it serves carries a banner naming each problem's file, line and message
+   (:func:`with_banner`, a WSGI middleware set with the server's ``set_app``: nothing of it is
+   ever written into the staging project or the site); the banner goes with the next good
+   build. Any unexpected error is logged with its traceback and shown the same way; the
+   watcher and the server go on.
+
+Every refresh runs while the watcher and server threads run, so
+:func:`okrsite.parallel.can_fork` refuses and serve never forks; only the first one, before
+any thread starts, may.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import signal
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Any, Protocol
+
+from ..errors import BuildError, GoalErrors, OkrError
+
+log = logging.getLogger("okrsite")
+
+QUIET_MS = 50
+"""A change is handled once the watched folders have been quiet this long (watchfiles' ``step``);
+changes that follow each other more closely make one refresh."""
+MAX_WAIT_MS = 400
+"""A stream of changes is handled after this long at most (watchfiles' ``debounce``)."""
+TRIGGER_POLL_S = 0.02
+"""How often the dev server looks at the trigger file (one ``stat``)."""
+NUDGE_S = 0.5
+"""How often the trigger is rewritten again while changes wait for the builder."""
+BANNER_LIMIT = 20
+"""Problems listed on the banner; the rest are counted."""
+
+Notice = tuple[str, str]
+"""A problem as the banner shows it: where (``goals/x.md:12``, or empty) and what."""
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """What a source made of some changes."""
+
+    files: Mapping[str, bytes] | None = None
+    """The whole staging project (``None``: only ``updates``)."""
+    updates: Mapping[str, bytes | None] = field(default_factory=dict)
+    """Some staging files, by path; ``None`` deletes one."""
+    more: bool = False
+    """Work is left: refresh again (with no changes) when nothing else is waiting."""
+    summary: str = ""
+    """What was done, for the log."""
+
+
+class Source(Protocol):
+    """What :func:`serve_project` previews."""
+
+    def start(self) -> Mapping[str, bytes]:
+        """The whole staging project."""
+        ...
+
+    def refresh(self, changed: set[Path], interrupted: Callable[[], bool]) -> Refresh:
+        """The staging files ``changed`` paths alter (an empty set: the work left for later).
+        ``interrupted()`` says new changes are waiting: later work may stop early."""
+        ...
+
+    def watched(self) -> list[tuple[Path, bool]]:
+        """What to watch: each path with whether it is a folder (watched through and through)
+        or a file."""
+        ...
+
+
+# --- the queue of changed paths ---------------------------------------------------------------
+
+
+class Changes:
+    """The changed paths the watcher threads found and the builder has not taken yet."""
+
+    def __init__(self, trigger: Path) -> None:
+        self.trigger = trigger
+        self.lock = threading.Lock()
+        self.paths: set[Path] = set()
+        self.count = 0
+        trigger.write_text("0\n")
+
+    def add(self, paths: Iterable[Path]) -> None:
+        with self.lock:
+            self.paths.update(paths)
+        self.kick()
+
+    def take(self) -> set[Path]:
+        with self.lock:
+            taken, self.paths = self.paths, set()
+        return taken
+
+    def waiting(self) -> bool:
+        with self.lock:
+            return bool(self.paths)
+
+    def kick(self) -> None:
+        """Tell the dev server to build (it watches the trigger file)."""
+        with self.lock:
+            self.count += 1
+            self.trigger.write_text(f"{self.count}\n")
+
+
+def watch_loop(paths: Sequence[Path], folders: bool, changes: Changes,
+               stop: threading.Event) -> None:
+    """A watcher thread: queue what changes in ``paths`` until ``stop`` is set. Folders are
+    watched through and through; files through their folder, so that an editor that saves by
+    renaming is seen too. It survives any error (logged) and watches again what exists."""
+    from watchfiles import Change, DefaultFilter, watch
+
+    absolute = [path.absolute() for path in paths]
+    files = set() if folders else set(absolute)
+    usual = DefaultFilter()  # no editors' swap files, no .git
+
+    def wanted(change: Change, changed: str) -> bool:
+        return usual(change, changed) if folders else Path(changed) in files
+
+    while not stop.is_set():
+        roots = sorted({path if folders else path.parent for path in absolute}, key=str)
+        roots = [root for root in roots if root.is_dir()]
+        try:
+            if not roots:
+                stop.wait(1.0)
+                continue
+            for batch in watch(*roots, watch_filter=wanted, recursive=folders, step=QUIET_MS,
+                               debounce=MAX_WAIT_MS, stop_event=stop, raise_interrupt=False):
+                changes.add(Path(changed) for _, changed in batch)
+                if not all(root.is_dir() for root in roots):
+                    break  # a watched folder went away: watch what is there again
+        except Exception:
+            log.exception("the file watcher failed; watching again")
+            stop.wait(1.0)
+
+
+# --- errors in the browser --------------------------------------------------------------------
+
+
+def notices(exc: BaseException) -> list[Notice]:
+    """What the banner says of an error."""
+    if isinstance(exc, GoalErrors):
+        return [(f"{p.file}:{p.line}", f"{p.path}: {p.message}" if p.path else p.message)
+                for p in exc.problems]
+    if isinstance(exc, OkrError):
+        return [("", exc.message)]
+    return [("", f"internal error ({type(exc).__name__}: {exc}); see the terminal")]
+
+
+def banner_html(found: Sequence[Notice]) -> bytes:
+    """A notice block for the top of every page: no script, its style inline."""
+    items = "".join(
+        f'<li>{f"<code>{html.escape(where)}</code> " if where else ""}{html.escape(what)}</li>'
+        for where, what in found[:BANNER_LIMIT]
+    )
+    more = len(found) - BANNER_LIMIT
+    if more > 0:
+        items += f"<li>and {more} more (see the terminal)</li>"
+    count = f"{len(found)} problem{'s' if len(found) != 1 else ''}"
+    return (
+        '<div class="okrsite-preview-problems" role="alert" style="position:sticky;top:0;'
+        "z-index:1000;margin:0;padding:.6em 1.2em;background:#b71c1c;color:#fff;"
+        'font:14px/1.4 system-ui,sans-serif">'
+        f"<strong>Preview not updated: {count}.</strong> The site shows the last good version."
+        f'<ul style="margin:.3em 0 0;padding-left:1.2em">{items}</ul></div>'
+    ).encode()
+
+
+def insert_banner(page: bytes, banner: bytes) -> bytes:
+    """``banner`` right after the page's ``<body>`` tag (at the start without one)."""
+    body = page.find(b"<body")
+    end = page.find(b">", body) + 1 if body >= 0 else 0
+    return page[:end] + banner + page[end:]
+
+
+App = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def with_banner(app: App, current: Callable[[], bytes | None]) -> App:
+    """A WSGI middleware: while ``current()`` gives a banner, HTML pages carry it."""
+
+    def serve(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        banner = current()
+        if banner is None:
+            return app(environ, start_response)
+        answer: list[Any] = []
+
+        def keep(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            answer[:] = [status, headers]
+            return lambda data: None
+
+        result = app(environ, keep)
+        try:
+            body = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        status, headers = answer
+        kind = next((v for k, v in headers if k.lower() == "content-type"), "")
+        if kind.startswith("text/html"):
+            body = insert_banner(body, banner)
+            headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
+            headers.append(("Content-Length", str(len(body))))
+        start_response(status, headers)
+        return [body]
+
+    return serve
+
+
+# --- the builder ------------------------------------------------------------------------------
+
+
+class Preview:
+    """The dev server's builder: refresh the source, write the staging files, rebuild."""
+
+    def __init__(self, source: Source, staging_dir: Path, site_dir: Path,
+                 changes: Changes) -> None:
+        from .incremental import Engine, Staging
+
+        self.source = source
+        self.staging = Staging(staging_dir)
+        self.engine = Engine(self.staging, site_dir)
+        self.changes = changes
+        self.banner: bytes | None = None
+
+    def start(self) -> None:
+        """The first build; its errors end the command."""
+        self.engine.build(self.staging.replace(self.source.start()))
+
+    def __call__(self) -> None:
+        """One refresh and build. Never raises: the dev server would stop serving."""
+        changed = self.changes.take()
+        try:
+            start = time.perf_counter()
+            result = self.source.refresh(changed, self.changes.waiting)
+            written = (self.staging.replace(result.files) if result.files is not None
+                       else self.staging.update(result.updates))
+            staged = time.perf_counter()
+            done = self.engine.build(written)
+            built = time.perf_counter()
+        except OkrError as exc:
+            self.fail(exc)
+            return
+        except Exception as exc:
+            log.exception("the preview failed")
+            self.fail(exc)
+            return
+        if self.banner is not None:
+            log.info("problems fixed: the preview is up to date again")
+        self.banner = None
+        if result.summary or written:
+            log.info("%s; %d staging files written (%.2f s); MkDocs: %s (%.2f s)",
+                     result.summary or "refreshed", len(written), staged - start, done,
+                     built - staged)
+        if result.more:
+            self.changes.kick()
+
+    def fail(self, exc: BaseException) -> None:
+        found = notices(exc)
+        if isinstance(exc, GoalErrors):
+            for problem in exc.problems:
+                log.error("%s", problem)
+        if isinstance(exc, OkrError):
+            log.error("%s (the preview keeps the last good version)", exc.message)
+        self.banner = banner_html(found)
+
+
+def parse_dev_addr(dev_addr: str) -> tuple[str, int]:
+    """``IP:PORT`` -> ``(IP, PORT)``."""
+    host, _, port = dev_addr.rpartition(":")
+    if not host or not port.isdigit():
+        raise BuildError(f"{dev_addr!r}: give the address as IP:PORT")
+    return host.strip("[]"), int(port)
+
+
+def serve_project(
+    source: Source,
+    staging_dir: Path,
+    *,
+    dev_addr: str | None = None,
+    open_in_browser: bool = False,
+) -> None:
+    """Serve the staging project that ``source`` writes, rebuilt as its files change (see the
+    module's documentation); the first build's error ends the command."""
+    from urllib.parse import urlsplit
+
+    from mkdocs.livereload import LiveReloadServer
+
+    logging.getLogger("watchfiles").setLevel(logging.WARNING)  # it logs every batch
+    with tempfile.TemporaryDirectory(prefix="okrsite-serve-") as temp:
+        changes = Changes(Path(temp) / "trigger")
+        preview = Preview(source, staging_dir, Path(temp) / "site", changes)
+        try:
+            preview.start()  # no thread runs yet: the first rendering may fork
+            config = preview.engine.config
+            assert config is not None  # the first build loaded it
+            host, port = (parse_dev_addr(dev_addr) if dev_addr
+                          else (config.dev_addr.host, config.dev_addr.port))
+            site_dir = preview.engine.site_dir
+            server = LiveReloadServer(builder=preview, host=host, port=port, root=str(site_dir),
+                                      mount_path=urlsplit(config.site_url or "/").path or "/",
+                                      polling_interval=TRIGGER_POLL_S)
+            server.build_delay = 0  # the watcher has waited for quiet already
+            server.error_handler = lambda code: error_page(site_dir, code)
+            server.set_app(with_banner(server.serve_request, lambda: preview.banner))
+            server.watch(str(changes.trigger), recursive=False)
+            with watching(source.watched(), changes):
+                serving(server, open_in_browser)
+        finally:
+            preview.engine.shutdown()
+
+
+def error_page(site_dir: Path, code: int) -> bytes | None:
+    """The site's own 404 page, as ``mkdocs serve`` answers."""
+    page = site_dir / f"{code}.html"
+    return page.read_bytes() if code in (404, 500) and page.is_file() else None
+
+
+@contextmanager
+def watching(watched: Sequence[tuple[Path, bool]], changes: Changes) -> Iterator[None]:
+    """The watcher threads, one for the folders and one for single files; and a first look at
+    everything once they run (whatever changed while the first build ran)."""
+    stop = threading.Event()
+    groups = {kind: [path for path, folder in watched if folder is kind] for kind in (True, False)}
+    threads = [
+        threading.Thread(target=watch_loop, args=(paths, kind, changes, stop), daemon=True,
+                         name="okrsite-watch")
+        for kind, paths in groups.items() if paths
+    ]
+    threads.append(threading.Thread(target=nudge, args=(changes, stop), daemon=True,
+                                    name="okrsite-nudge"))
+    for thread in threads:
+        thread.start()
+    changes.add(path for path, _ in watched)
+    try:
+        yield
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=10)
+
+
+def nudge(changes: Changes, stop: threading.Event) -> None:
+    """Rewrite the trigger while changes wait: the dev server starts watching it only once it
+    serves, and may have missed a rewrite before."""
+    while not stop.wait(NUDGE_S):
+        if changes.waiting():
+            changes.kick()
+
+
+def serving(server: Any, open_in_browser: bool) -> None:
+    """Run the dev server until Ctrl-C (or SIGTERM, in the main thread)."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, interrupt) if main else None
+    try:
+        server.serve(open_in_browser=open_in_browser)
+    except KeyboardInterrupt:
+        log.info("Shutting down...")
+    finally:
+        server.shutdown()
+        if main:
+            signal.signal(signal.SIGTERM, previous)
