@@ -447,17 +447,3 @@ def first_parent_log(repo: Repo, pathspec: str, wanted: Callable[[str], bool]
             "HEAD", "--", pathspec]
     with streamed(repo, args) as lines:
         yield parse_diffs(lines, wanted)
-
-
-def __getattr__(name: str) -> object:
-    """TRANSITIONAL, until pipeline/site/publish/render.pages import these from their new
-    homes (:mod:`okrsite.model`, :mod:`okrsite.history`): then delete this function."""
-    if name in ("History", "Change"):
-        from . import model
-
-        return getattr(model, name)
-    if name == "history":
-        from .history import history
-
-        return history
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
