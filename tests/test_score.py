@@ -11,13 +11,13 @@ from hypothesis import strategies as st
 
 from okrsite.model import (
     STATUSES,
+    Checkin,
     Goals,
     KeyResult,
     Kpi,
     Objective,
     Org,
     Period,
-    Checkin,
     Point,
     Scoring,
     Unit,
