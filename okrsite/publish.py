@@ -1,4 +1,4 @@
-"""Versioned snapshots of the site with mike: publish, list, delete.
+"""Versioned snapshots of the site with mike: publish, list, delete, set the default, retitle.
 
 A snapshot is the site built as ``okrsite build`` builds it, scored at the snapshot's as-of date,
 with mkdocs-material's version switcher turned on (``extra.version.provider: mike``), and
@@ -192,11 +192,46 @@ def list_published(path: Path, *, branch: str = "gh-pages") -> list[Published]:
     ]
 
 
+def known(identifier: str, branch: str) -> None:
+    """:class:`PublishError`, in okrsite's words, when the pages branch (of the repository in
+    the current directory) has no snapshot or alias ``identifier``."""
+    if not commands.list_versions(branch).find(identifier):
+        raise PublishError(f"{branch} has no snapshot or alias {identifier!r} "
+                           "(okrsite publish list shows what it has)")
+
+
 def delete(path: Path, version: str, *, branch: str = "gh-pages",
            push_to: str | None = None) -> None:
     """Remove a snapshot (or just an alias) from the pages branch."""
     repo = git.repo_at(path)
     with mike_in(repo, remote=push_to or "origin", branch=branch):
+        known(version, branch)
         commands.delete([version], branch=branch, message=f"okrsite: delete {version}")
+    if push_to:
+        push(repo, push_to, branch)
+
+
+def set_default(path: Path, version: str, *, branch: str = "gh-pages",
+                push_to: str | None = None) -> None:
+    """Redirect the site's root to the snapshot (or alias) ``version``."""
+    repo = git.repo_at(path)
+    with mike_in(repo, remote=push_to or "origin", branch=branch):
+        known(version, branch)
+        with contextlib.suppress(mike_git.GitEmptyCommit):  # the default already
+            commands.set_default(version, branch=branch,
+                                 message=f"okrsite: default version {version}")
+    if push_to:
+        push(repo, push_to, branch)
+
+
+def retitle(path: Path, version: str, title: str, *, branch: str = "gh-pages",
+            push_to: str | None = None) -> None:
+    """Rename the snapshot ``version`` in the version switcher."""
+    repo = git.repo_at(path)
+    with mike_in(repo, remote=push_to or "origin", branch=branch):
+        known(version, branch)
+        with contextlib.suppress(mike_git.GitEmptyCommit):  # that title already
+            commands.retitle(version, title, branch=branch,
+                             message=f"okrsite: title of {version}: {title}")
     if push_to:
         push(repo, push_to, branch)

@@ -7,10 +7,7 @@ employee would, searches it, and saves screenshots (desktop and phone, light and
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -19,18 +16,9 @@ import pytest
 
 from okrsite.build import build
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from .browser import ARGS, CHROMIUM, SCREENSHOTS, serve
+
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
-SCREENSHOTS = Path(__file__).parent.parent / "screenshots"
 VIEWPORTS = {"desktop": {"width": 1400, "height": 1000}, "phone": {"width": 390, "height": 844}}
 PAGES = {"home": "", "unit": "units/sales/", "objective": "objectives/grow-revenue/",
          "kpi": "kpis/nps/", "alignment": "alignment/", "attention": "attention/"}  # fmt: skip
@@ -40,11 +28,6 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium"),
 ]
 sync_api = pytest.importorskip("playwright.sync_api")
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -58,13 +41,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         staging_dir=root / ".okrsite",
         as_of=date(2026, 11, 20),
     )
-    handler = functools.partial(QuietHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serve(site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

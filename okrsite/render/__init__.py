@@ -105,6 +105,15 @@ def day(value: date | None) -> str:
     return NO_VALUE if value is None else value.isoformat()
 
 
+def share(value: float | None) -> str:
+    """A 0..1 share as a percentage to one decimal where it has one: ``0.385`` -> ``38.5%``,
+    ``0.7`` -> ``70%`` (thresholds, which whole percentages would misstate)."""
+    if value is None:
+        return NO_VALUE
+    text = f"{value * 100:.1f}".removesuffix(".0")
+    return f"{text}%"
+
+
 def one_line(html: str) -> str:
     """Fold rendered markup onto one line: its values carry no raw line breaks, so the ones
     left are the templates' layout."""
@@ -126,7 +135,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
-    env.filters.update(num=number, pct=percent, day=day)
+    env.filters.update(num=number, pct=percent, day=day, share=share)
     env.globals.update(STATUS_WORDS=STATUS_WORDS, HEALTH_WORDS=HEALTH_WORDS)
     return env
 

@@ -16,14 +16,19 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from ..model import Goals, Objective, Unit
+from ..model import Goals, Kpi, Objective, Unit
 from ..parallel import side_by_side
 from ..score import Scorecard
 from ..vocabulary import HEALTH_WORDS, STATUS_WORDS, percent
 from . import environment, number, one_line, render, safe_title
 from .badges import badge_svg
+from .details import kr_details, weekday
 from .export import export_data, kpi_url, objective_url, unit_url
-from .view import KrView, View
+from .feed import FEED_PATH, feed_xml
+from .summaries import ATTENTION_SHOWN, concerns, outline
+from .tags import public_tags, tag_url
+from .updates import by_day, recent_updates, window_start
+from .view import View
 
 if TYPE_CHECKING:  # the history is data here: rendering never runs git
     from ..model import History
@@ -34,8 +39,8 @@ HOME_OBJECTIVES = 12
 """Top-level objectives shown on the home page (the alignment tree lists them all)."""
 HOME_KPIS = 8
 """KPIs in warning or critical health shown on the home page."""
-SEVERITY: dict[str, int] = {"off_track": 0, "at_risk": 1, "not_started": 2, "on_track": 3}
-"""Worst first: the order of the Attention page."""
+HOME_UNALIGNED = 5
+"""Objectives aligned to nothing named on the home page (the alignment tree lists them all)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +113,9 @@ def home_page(view: View) -> Page:
     goals, card = view.goals, view.card
     tops = [o for o in goals.objectives if o.parent is None and view.counted(o)]
     top_units = {u.id for u in view.sub_units.get(None, [])}
-    shown = sorted(view.public(tops), key=lambda o: (o.owner not in top_units, o.title))
+    shown = [o for o in tops if o.owner in top_units]  # the company's; the rest align to nothing
+    unaligned = sorted((o for o in view.public(tops) if o.owner not in top_units),
+                       key=lambda o: o.title)
     kpis = view.public(goals.kpis)
     worst = sorted(
         (k for k in kpis if view.kpi_state(k).health in ("red", "amber")),
@@ -116,22 +123,30 @@ def home_page(view: View) -> Page:
     )
     health = {h: sum(1 for k in kpis if view.kpi_state(k).health == h) for h in HEALTH_WORDS}
     units = [u for top in view.sub_units.get(None, []) for u in (top, *view.sub_units[top.id])]
-    lead = f"{card.current_period.id}: overall score {percent(card.overall)}"
+    company = view.company
+    lead = (f"{card.current_period.id}: company score {percent(company.score)}"
+            + (f" {STATUS_WORDS[company.status]}" if company.status else ""))
+    public = view.public(shown)
     return page(
         "", goals.org.name, "home.html", view, (lead, (), Markup("")),
-        period=card.current_period, tops=shown[:HOME_OBJECTIVES],
-        more_tops=max(len(shown) - HOME_OBJECTIVES, 0), private_tops=view.private(tops),
+        period=card.current_period, tops=public[:HOME_OBJECTIVES],
+        more_tops=max(len(public) - HOME_OBJECTIVES, 0), private_tops=view.private(shown),
+        unaligned=unaligned[:HOME_UNALIGNED], unaligned_count=len(unaligned),
         worst_kpis=worst[:HOME_KPIS], kpi_count=len(kpis), health_counts=health, units=units,
     )  # fmt: skip
 
 
-def unit_pages(view: View) -> Iterator[Page]:
-    for unit in view.goals.org.units:
+def unit_pages(view: View, units: Iterable[Unit] | None = None) -> Iterator[Page]:
+    """The pages of ``units`` (default: every unit)."""
+    for unit in view.goals.org.units if units is None else units:
         objectives = view.owned.get(unit.id, [])
         kpis = view.unit_kpis.get(unit.id, [])
         parents = " › ".join(u.name for u in reversed(view.goals.org.unit_chain(unit.id)))
         lead = f"Unit {parents}" + (f", led by {unit.lead}" if unit.lead else "")
-        lead += f": score {percent(view.unit_score(unit.id))}"
+        standing = view.standing(unit.id)
+        lead += f": score {percent(standing.score)}" + (
+            f" {STATUS_WORDS[standing.status]}, {standing.count} objectives, "
+            f"{standing.worrying} at risk or off track" if standing.status else "")
         yield page(
             unit_url(unit.id), unit.name, "unit.html", view, (lead, (), Markup("")),
             unit=unit, chain=list(reversed(view.goals.org.unit_chain(unit.id)[1:])),
@@ -148,21 +163,28 @@ def objective_pages(view: View, objectives: Iterable[Objective]) -> Iterator[Pag
         lead = (
             f"Objective of {view.unit(objective.owner).name}, {objective.period}: "
             f"{percent(result.score)} {STATUS_WORDS[result.status]}"
-        )
+        ) + (f" · tags {', '.join(objective.tags)}" if objective.tags else "")
         sections = [
-            Section(f"kr-{kv.kr.id}", kv.kr.title, f"{kv.values}: {percent(kv.result.score)}")
+            Section(f"kr-{kv.kr.id}", kv.kr.title, f"{kv.values}: {percent(kv.result.score)}"
+                    + (f" · tags {', '.join(kv.kr.tags)}" if kv.kr.tags else ""))
             for kv in krs
         ]
+        details = {kv.kr.id: kr_details(view, objective, kv) for kv in krs}
+        # Objectives aligned to a private key result are shown as aligned to the objective.
+        via_private = [o for kr in objective.key_results if kr.private
+                       for o in view.goals.aligned_to_kr(objective.id, kr.id)]
         yield page(
             objective_url(objective.id), objective.title, "objective.html", view,
             (lead, sections, body),
-            objective=objective, krs=krs, chain=view.chain(objective),
-            aligned=view.aligned_direct(objective), body=body,
+            objective=objective, krs=krs, chain=view.chain(objective), details=details,
+            aligned=[*view.aligned_direct(objective), *via_private], body=body,
+            hidden_krs=view.hidden_key_results(objective),
         )  # fmt: skip
 
 
-def kpi_pages(view: View) -> Iterator[Page]:
-    for kpi in view.public(view.goals.kpis):
+def kpi_pages(view: View, kpis: Iterable[Kpi] | None = None) -> Iterator[Page]:
+    """The pages of the public ones of ``kpis`` (default: every KPI)."""
+    for kpi in view.public(view.goals.kpis if kpis is None else kpis):
         users = [(o, kr) for o, kr in view.kpi_users.get(kpi.id, []) if not o.private]
         state, body = view.kpi_state(kpi), view.body(kpi)
         lead = (
@@ -176,36 +198,44 @@ def kpi_pages(view: View) -> Iterator[Page]:
         )  # fmt: skip
 
 
-def attention_items(view: View) -> list[tuple[Objective, list[KrView]]]:
-    """Counted objectives at risk, off track or with stale key results, worst first."""
-    items = []
-    for objective in view.public(view.goals.objectives):
-        if not view.counted(objective):
-            continue
-        status = view.score(objective).status
-        stale = [kr for kr in view.key_results(objective) if kr.result.stale]
-        if status in ("at_risk", "off_track") or stale:
-            items.append((objective, stale))
-
-    def worst(item: tuple[Objective, list[KrView]]) -> tuple[int, float, str]:
-        objective, _ = item
-        result = view.score(objective)
-        return SEVERITY[result.status], result.score, objective.title
-
-    return sorted(items, key=worst)
-
-
 def index_pages(view: View) -> Iterator[Page]:
     goals = view.goals
-    items = attention_items(view)
-    yield page("attention/", "Attention", "attention.html", view, items=items)
+    groups = concerns(view, goals.objectives)
+    yield page("attention/", "Attention", "attention.html", view, groups=groups,
+               shown=ATTENTION_SHOWN)
     tops = [o for o in goals.objectives if view.counted(o) and not _counted_parent(view, o)]
-    yield page("alignment/", "Alignment", "alignment.html", view, tops=tops)
+    tree = outline(goals, view.card, tops)
+    yield page("alignment/", "Alignment", "alignment.html", view, tree=tree)
     units = view.sub_units.get(None, [])
     yield page("units/", "All units", "units.html", view, tops=units)
     kpis = sorted(view.public(goals.kpis), key=lambda k: (view.unit(k.owner).name, k.title))
     private = view.private(goals.kpis)
     yield page("kpis/", "KPIs", "kpis.html", view, kpis=kpis, private=private)
+
+
+def updates_page(view: View) -> Page:
+    """``updates/``: the public check-ins of the last days, newest first, by day."""
+    updates = recent_updates(view.goals, view.card)
+    days = [(day, weekday(day), items) for day, items in by_day(updates)]
+    return page(
+        "updates/", "What changed", "updates.html", view,
+        since=window_start(view.card.as_of), days=days, count=len(updates),
+    )  # fmt: skip
+
+
+def tag_pages(view: View) -> Iterator[Page]:
+    """``tags/`` and a page per tag carried by something public."""
+    tagged = public_tags(view.goals)
+    yield page("tags/", "Tags", "tags.html", view, tags=tagged)
+    for entry in tagged:
+        titles = [o.title for o in entry.objectives]
+        titles += [kr.title for _, kr in entry.key_results]
+        titles += [k.title for k in entry.kpis]
+        lead = f"Tag {entry.tag}: " + "; ".join(titles)
+        yield page(
+            tag_url(entry.tag), f"#{entry.tag}", "tag.html", view, (lead, (), Markup("")),
+            entry=entry,
+        )  # fmt: skip
 
 
 def _counted_parent(view: View, objective: Objective) -> bool:
@@ -247,10 +277,12 @@ def navigation(view: View, budget: int = NAV_UNIT_BUDGET) -> tuple[NavItem, ...]
     units = tuple(unit_item(u, 0) for u in view.sub_units.get(None, []))
     return (
         NavItem("Home", ""),
+        NavItem("Updates", "updates/"),
         NavItem("Attention", "attention/"),
         NavItem("Alignment", "alignment/"),
         NavItem("Units", "units/", units),
         NavItem("KPIs", "kpis/"),
+        NavItem("Tags", "tags/"),
     )
 
 
@@ -264,6 +296,7 @@ def site_files(view: View) -> dict[str, bytes]:
     # Compact: a machine-readable file, and the C encoder only runs without ``indent``.
     compact = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     files["api/okrs.json"] = (compact + "\n").encode()
+    files[FEED_PATH] = feed_xml(view.goals, view.card, recent_updates(view.goals, view.card))
     return files
 
 
@@ -307,7 +340,8 @@ def compile_templates() -> None:
 
 def other_pages(view: View) -> list[Page]:
     """Home, the overviews and the unit pages."""
-    return [home_page(view), *index_pages(view), *unit_pages(view)]
+    return [home_page(view), *index_pages(view), updates_page(view), *tag_pages(view),
+            *unit_pages(view)]
 
 
 def render_site(goals: Goals, card: Scorecard, history: History | None = None) -> SiteContent:

@@ -217,7 +217,16 @@ class Concern:
     overdue: tuple[KrView, ...]
     """Key results past their due date and not reached."""
     ask: str | None
-    """Who to ask: the objective's lead, else its unit's."""
+    """Who to ask: the objective's lead, else its unit's, else the nearest lead above it."""
+
+
+def who_to_ask(goals: Goals, objective: Objective) -> str | None:
+    """The objective's lead, else its unit's (:meth:`Goals.lead_of`), else the nearest lead of
+    a unit above."""
+    lead = goals.lead_of(objective)
+    if lead is None:
+        lead = next((u.lead for u in goals.org.unit_chain(objective.owner) if u.lead), None)
+    return lead
 
 
 def concerns(view: View, objectives: Iterable[Objective]) -> dict[str, list[Concern]]:
@@ -239,7 +248,7 @@ def concerns(view: View, objectives: Iterable[Objective]) -> dict[str, list[Conc
                  else "overdue" if overdue else "not_updated" if stale else None)
         if group is not None:
             groups[group].append(Concern(objective, result, group, stale, overdue,
-                                         view.goals.lead_of(objective)))
+                                         who_to_ask(view.goals, objective)))
     for items in groups.values():
         items.sort(key=lambda c: (c.result.pace if c.result.pace is not None else c.result.score,
                                   c.objective.title))

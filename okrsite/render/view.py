@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from markupsafe import Markup
 
 from ..model import Goals, KeyResult, Kpi, Objective, Period, Point, Unit
-from ..score import KeyResultScore, KpiState, ObjectiveScore, Scorecard
-from ..vocabulary import HEALTH_WORDS, percent
+from ..score import KeyResultScore, KpiState, ObjectiveScore, Scorecard, threshold_direction
+from ..vocabulary import DEFAULT_DIRECTION, HEALTH_WORDS, Direction, percent
 from . import number, render
 from .charts import trend_chart
 from .markdown import render_body
+from .published import link_href, private_key_results, public_key_results
+from .summaries import Pace, Standing, company_standing, pace, standing, unit_standings
 
 if TYPE_CHECKING:  # the history is data here: rendering never runs git
     from ..model import Change, History
@@ -48,12 +50,35 @@ class KrView:
     """Objectives aligned to this key result (private ones included: templates hide them)."""
     chart: Markup | None
     """The trend chart (objective pages only)."""
+    source: tuple[Objective, KeyResult] | None = None
+    """shared: the objective and key result it shares; its numbers are theirs."""
+
+    @property
+    def measured(self) -> KeyResult:
+        """The key result whose numbers this one shows (a shared one's source)."""
+        return self.source[1] if self.source is not None else self.kr
 
 
-def kr_values(kr: KeyResult, result: KeyResultScore, aligned: int) -> str:
-    """What a key result's numbers say, as plain text."""
+def threshold_sign(direction: Direction, strict: bool) -> str:
+    """How a threshold holds its target: ``≥``, ``>``, ``≤`` or ``<``."""
+    if direction == "lower_is_better":
+        return "<" if strict else "≤"
+    return ">" if strict else "≥"
+
+
+def kr_values(kr: KeyResult, result: KeyResultScore, aligned: int,
+              direction: Direction = DEFAULT_DIRECTION) -> str:
+    """What a key result's numbers say, as plain text (``kr``: a shared one's source)."""
     if kr.type == "metric":
-        return f"{number(kr.start)} → {number(result.current)} → {number(kr.target, kr.unit)}"
+        text = f"{number(kr.start)} → {number(result.current)} → {number(kr.target, kr.unit)}"
+        return text + (f" (stretch {number(kr.stretch, kr.unit)})" if kr.stretch is not None
+                       else "")
+    if kr.type == "threshold":
+        held = f"target {threshold_sign(direction, kr.strict)} {number(kr.target, kr.unit)}"
+        value = number(result.current, kr.unit) if result.current is not None else "No value yet"
+        return f"{value} ({held})"
+    if kr.type == "checklist":
+        return f"{result.items_done} of {result.items_total} items done"
     if kr.type == "milestone":
         return "Done" if kr.done else "Not done yet"
     if kr.type == "score":
@@ -95,7 +120,7 @@ class View:
         users: dict[str, list[tuple[Objective, KeyResult]]] = defaultdict(list)
         for objective in self.goals.objectives:
             for kr in objective.key_results:
-                if kr.kpi:
+                if kr.kpi and not kr.private:
                     users[kr.kpi].append((objective, kr))
         return users
 
@@ -119,6 +144,38 @@ class View:
     def unit_score(self, unit_id: str) -> float | None:
         return self.card.units.get(unit_id)
 
+    def standing(self, unit_id: str) -> Standing:
+        """The unit's score, status and counts in the current period."""
+        return self.standings[unit_id]
+
+    @cached_property
+    def standings(self) -> dict[str, Standing]:
+        return unit_standings(self.goals, self.card, self.owned)
+
+    def summed(self, objectives: Iterable[Objective]) -> Standing:
+        """Any objectives summed up: their mean score, status and counts by status."""
+        return standing(list(objectives), self.card, self.goals.org.scoring)
+
+    @cached_property
+    def company(self) -> Standing:
+        """The organisation's standing: the same as its top unit's page shows."""
+        return company_standing(self.goals, self.card, self.standings, self.owned)
+
+    @cached_property
+    def _paces(self) -> dict[str, Pace]:
+        return {p.id: pace(p, self.card.as_of, self.goals.org.scoring)
+                for p in self.goals.org.periods}
+
+    def pace(self, period_id: str) -> Pace:
+        """How far the period is today and what each status needs (the status legend)."""
+        return self._paces[period_id]
+
+    def paces(self, objectives: Iterable[Objective] | None = None) -> list[Pace]:
+        """The paces of the periods of ``objectives`` (``None``: the periods counted now),
+        shortest period first."""
+        ids = self.counted_periods if objectives is None else {o.period for o in objectives}
+        return sorted((self._paces[i] for i in ids), key=lambda p: (p.period.days, p.period.id))
+
     def period(self, period_id: str) -> Period:
         return self.goals.org.period_by_id[period_id]
 
@@ -140,37 +197,55 @@ class View:
             return None
         parent = self.goals.objective_by_id.get(objective.parent or "")
         kr = parent.key_result(objective.parent_kr) if parent is not None else None
-        return kr.title if kr is not None else None
+        return kr.title if kr is not None and not kr.private else None
 
     def chain(self, objective: Objective) -> list[Objective]:
         """The parents from the top down to the direct parent."""
         return list(reversed(self.goals.ancestors(objective.id)))
 
     def key_results(self, objective: Objective, charts: bool = False) -> list[KrView]:
-        """The key results' rows (made once per objective: cards, attention and the objective
-        page all show them); with ``charts``, their trend charts too (objective pages)."""
+        """The public key results' rows (made once per objective: cards, attention and the
+        objective page all show them); with ``charts``, their trend charts too (objective
+        pages). Private key results are never among them: see :meth:`hidden_key_results`."""
         views = self._key_results.get(objective.id)
         if views is None:
-            views = [self.kr_view(objective, kr) for kr in objective.key_results]
+            views = [self.kr_view(objective, kr) for kr in public_key_results(objective)]
             self._key_results[objective.id] = views
         if not charts:
             return views
-        return [replace(kv, chart=self.kr_chart(objective, kv.kr, kv.kpi)) for kv in views]
+        return [
+            replace(kv, chart=self.kr_chart(kv.source[0] if kv.source else objective,
+                                            kv.measured, kv.kpi))
+            for kv in views
+        ]
+
+    def hidden_key_results(self, objective: Objective) -> int:
+        """How many key results of ``objective`` are private: pages show only that count."""
+        return private_key_results(objective)
+
+    def href(self, url: str, root: str) -> str | None:
+        """A goal's link as written into a page at ``root`` (see :func:`link_href`)."""
+        return link_href(url, root)
 
     def kr_view(self, objective: Objective, kr: KeyResult, chart: bool = False) -> KrView:
         """A key result's row; with ``chart``, its trend chart is made too (objective pages)."""
-        linked = self.goals.kpi_by_id.get(kr.kpi) if kr.kpi else None
+        source = self.goals.shared_source(kr) if kr.type == "shared" else None
+        numbers = source[1] if source is not None else kr
+        linked = self.goals.kpi_by_id.get(numbers.kpi) if numbers.kpi else None
         public_kpi = linked if linked is not None and not linked.private else None
         result = self.score(objective).key_results[kr.id]
         aligned = self.goals.aligned_to_kr(objective.id, kr.id)
+        direction = threshold_direction(numbers, self.goals.kpi_by_id)
+        measured_in = source[0] if source is not None else objective
         return KrView(
             kr=kr,
             result=result,
-            values=kr_values(kr, result, len(aligned)),
+            values=kr_values(numbers, result, len(aligned), direction),
             kpi=public_kpi,
             private_kpi=linked is not None and linked.private,
             aligned=aligned,
-            chart=self.kr_chart(objective, kr, public_kpi) if chart else None,
+            chart=self.kr_chart(measured_in, numbers, public_kpi) if chart else None,
+            source=source,
         )
 
     def kr_chart(self, objective: Objective, kr: KeyResult, kpi: Kpi | None) -> Markup | None:
@@ -179,7 +254,15 @@ class View:
         points = kr_points(self, objective, kr, kpi)
         if len(points) < MIN_TREND_POINTS:
             return None
-        return trend_chart(points, title=kr.title, unit=kr.unit, target=kr.target)
+        period = self.period(objective.period)
+        end = kr.due or period.end
+        pace = ((Point(period.start, kr.start), Point(end, kr.target))
+                if kr.start is not None and kr.target is not None else None)
+        return trend_chart(
+            points, title=kr.title, unit=kr.unit, target=kr.target, span=(period.start, period.end),
+            pace=pace, status=self.score(objective).key_results[kr.id].status,
+            today=self.card.as_of, starts_at_start=kr.start is not None,
+        )
 
     def kpi_chart(self, kpi: Kpi) -> Markup | None:
         sign = "≥" if kpi.direction == "higher_is_better" else "≤"
@@ -189,7 +272,8 @@ class View:
             if value is not None
         ]
         return trend_chart(
-            kpi.values, title=kpi.title, unit=kpi.unit, target=kpi.target, thresholds=thresholds
+            self.kpi_state(kpi).values, title=kpi.title, unit=kpi.unit, target=kpi.target,
+            thresholds=thresholds, health=self.kpi_state(kpi).health,
         )
 
     def body(self, item: Objective | Kpi) -> Markup:
@@ -219,18 +303,20 @@ def group(items: Iterable[Any], key: Callable[[Any], Any]) -> dict[Any, list[Any
 
 
 def kr_points(view: View, objective: Objective, kr: KeyResult, kpi: Kpi | None) -> list[Point]:
-    """A metric key result's trend: its start at the period's start, KPI values, check-ins."""
+    """A metric key result's trend: its start at the period's start, KPI values, check-ins;
+    only what was known at the as-of date (the values and check-ins counted then)."""
     period = view.period(objective.period)
+    result = view.score(objective).key_results[kr.id]
     by_day: dict[date, float] = {}
     if kr.start is not None:
         by_day[period.start] = kr.start
-    for point in kpi.values if kpi is not None else ():
+    for point in view.kpi_state(kpi).values if kpi is not None else ():
         if period.start <= point.date <= period.end:
             by_day[point.date] = point.value
-    for checkin in kr.history:
+    for checkin in result.checkins:
         if checkin.value is not None:
             by_day[checkin.date] = checkin.value
-    result = view.score(objective).key_results[kr.id]
-    if kr.updated is not None and result.current is not None:
-        by_day[kr.updated] = result.current
+    updated = kr.updated
+    if updated is not None and updated <= view.card.as_of and result.current is not None:
+        by_day[updated] = result.current
     return [Point(day, value) for day, value in sorted(by_day.items())]
