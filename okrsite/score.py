@@ -134,8 +134,8 @@ class Scorecard:
     """Unit id -> mean score of its objectives counted in the current period (None: none)."""
     kpis: Mapping[str, KpiState]
     overall: float | None = None
-    """The organisation's score: the mean of the top-level objectives counted in the current
-    period (None when there are none)."""
+    """The organisation's score: its top unit's score, or with several top units the mean of
+    the top-level objectives counted in the current period (None when there are none)."""
     counts: Mapping[Status, int] = field(default_factory=dict)
     """How many objectives counted in the current period have each status."""
     counted: frozenset[str] = frozenset()
@@ -676,6 +676,20 @@ def unit_scores(
     return {unit_id: mean(values) for unit_id, values in owned.items()}
 
 
+def overall_score(
+    goals: Goals, counted_objectives: Sequence[Objective], scores: Mapping[str, float],
+    units: Mapping[str, float | None],
+) -> float | None:
+    """The organisation's score: its top unit's score (the company page shows the same number);
+    with several top units, or a top unit that owns no objective counted now, the mean of the
+    top-level objectives counted now."""
+    tops = goals.org.top_units()
+    company = units.get(tops[0].id) if len(tops) == 1 else None
+    if company is not None:
+        return company
+    return mean([scores[o.id] for o in counted_objectives if o.parent is None])
+
+
 def score_goals(goals: Goals, as_of: date, git_dates: GitDates | None = None) -> Scorecard:
     """Score everything in ``goals`` at ``as_of``."""
     org = goals.org
@@ -694,13 +708,14 @@ def score_goals(goals: Goals, as_of: date, git_dates: GitDates | None = None) ->
     for o in counted_objectives:
         counts[objectives[o.id].status] += 1
     stale_after = org.scoring.stale_after_days
+    units = unit_scores(goals, counted_objectives, scores)
     return Scorecard(
         as_of=as_of,
         current_period=period,
         objectives=objectives,
-        units=unit_scores(goals, counted_objectives, scores),
+        units=units,
         kpis={k.id: kpi_state(k, as_of, stale_after) for k in goals.kpis},
-        overall=mean([scores[o.id] for o in counted_objectives if o.parent is None]),
+        overall=overall_score(goals, counted_objectives, scores, units),
         counts=counts,
         counted=frozenset(o.id for o in counted_objectives),
     )

@@ -259,7 +259,7 @@ def show(goals_dir: Path = V11) -> list[str]:
 
 def test_show_lists_thresholds_checklists_stretch_progress_due_and_private_counts() -> None:
     assert show() == [
-        "Acme 1.1 · 2026-Q4 · as of 2026-11-20 · overall 57%",
+        "Acme 1.1 · 2026-Q4 · as of 2026-11-20 · overall 51%",
         "● Grow the business without breaking delivery  [company · 2026-Q4]  51% on track",
         "      51% Grow net new ARR from 10 to 14 M EUR  stretch 16 M EUR  due 2026-12-15",
         "     100% Sign up 100 partners  progress 120%",

@@ -640,3 +640,12 @@ def test_moving_current_toward_target_never_lowers_a_score(
 @given(st.floats(0, 1), st.floats(0, 1), st.sampled_from([None, *STATUSES[1:]]))
 def test_status_is_always_one_of_the_four(score, expected, manual) -> None:
     assert status_of(score, expected, Scoring(), manual) in STATUSES
+
+
+def test_overall_is_the_company_units_score_when_it_has_one() -> None:
+    scorecard = card(
+        objective("company", graded("g", 0.8), owner="acme"),
+        objective("team", graded("g", 0.2)),  # a top-level objective of a team
+    )
+    assert scorecard.units["acme"] == 0.8
+    assert scorecard.overall == 0.8  # not (0.8 + 0.2) / 2: home matches the company's page

@@ -290,9 +290,9 @@ def test_home_alignment_and_attention(acme: Built) -> None:
     assert any("Private objective 0% off track" in n for n in nodes)
     assert "Secret" not in squash(tree.text())
     attention = content(page(acme.site_dir, "attention"))
-    items = [squash(li.text()) for li in attention.iter("li")]
-    assert items[0].startswith("Run enablement in every EMEA country")  # worst first
-    assert any("stale: Cut p95 latency" in i for i in items)
+    rows = [squash(tr.text()) for tr in attention.iter("tr") if "data-u" in tr.attrs]
+    assert rows[0].startswith("Run enablement in every EMEA country")  # worst first
+    assert any("“Cut p95 latency from 800 to 200 ms” not updated for 49 days" in r for r in rows)
 
 
 def test_badges_carry_score_and_status_in_words(acme: Built) -> None:

@@ -244,8 +244,6 @@ def test_hand_set_statuses_say_so(browser: Any, example: str, url: str) -> None:
         assert "status set by the owner" in (chip.get_attribute("title") or "")
 
 
-@pytest.mark.xfail(reason="objective.html and kpi.html (helper F) do not call m.legend and "
-                   "m.status yet", strict=False)
 @pytest.mark.parametrize("url", GOAL_PAGES)
 def test_goal_pages_explain_their_statuses(browser: Any, example: str, url: str) -> None:
     with tab(browser, example) as page:
