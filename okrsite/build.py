@@ -145,19 +145,25 @@ def build(
     engine: str = "mkdocs",
     use_git: bool = True,
     revision: str | None = None,
+    strict: bool = False,
 ) -> Path:
     """``okrsite build``: read, score, render, write the staging project, build it beside the
     site and swap it in only when everything succeeded. Returns the site's folder.
 
     With ``use_git``, objective pages also show when each key result last changed and when a
-    target moved.
+    target moved. With ``strict``, a warning of the engine fails the build (MkDocs'
+    ``strict``), as an error does.
     """
+    site.check_folders(goals_dir=goals_dir, config_file=config_file, site_dir=site_dir,
+                       staging_dir=staging_dir)
     tree = load_tree(goals_dir, revision=revision)
     goals = check_tree(tree)
     found = score(goals, goals_dir, as_of, use_git=use_git, revision=revision,
                   documents=tree.goals)
-    site_config = {"site_dir": str(site_dir.absolute())}  # so plain `mkdocs build` agrees
-    with site.atomic_site(site_dir) as out_dir:
+    site_config: dict[str, Any] = {"site_dir": str(site_dir.absolute())}  # as `mkdocs build`
+    if strict:
+        site_config["strict"] = True
+    with site.staging_lock(staging_dir), site.atomic_site(site_dir) as out_dir:
         build_into(found, out_dir, config_file=config_file, staging_dir=staging_dir,
                    engine=engine, extra_config=site_config)
     return site_dir
@@ -175,9 +181,10 @@ def build_into(
     """Render ``found``, write the staging project (``extra_config`` merged over the derived
     configuration) and build it with ``engine`` into ``out_dir``. Returns the project's
     ``mkdocs.yml``."""
-    config_path = stage(found, config_file=config_file, staging_dir=staging_dir,
-                        extra_config=extra_config)
-    site.run_engine(engine, config_path, out_dir)
+    with site.staging_lock(staging_dir):  # one build, publish or serve per staging folder
+        config_path = stage(found, config_file=config_file, staging_dir=staging_dir,
+                            extra_config=extra_config)
+        site.run_engine(engine, config_path, out_dir)
     return config_path
 
 
@@ -216,8 +223,10 @@ def serve(
     git, as of ``as_of`` or the day of each refresh."""
     from .preview import GoalsPreview  # here: only serve keeps a preview
 
-    site.serve_project(GoalsPreview(goals_dir, config_file, as_of), staging_dir,
-                       dev_addr=dev_addr, open_in_browser=open_in_browser)
+    site.check_folders(goals_dir=goals_dir, config_file=config_file, staging_dir=staging_dir)
+    with site.staging_lock(staging_dir):
+        site.serve_project(GoalsPreview(goals_dir, config_file, as_of), staging_dir,
+                           dev_addr=dev_addr, open_in_browser=open_in_browser)
 
 
 # --- diff ---------------------------------------------------------------------------------------
@@ -233,7 +242,7 @@ def diff(
     valid (:class:`GoalErrors` otherwise); BASE is compared as far as it can be, and missing
     there, everything in HEAD is new.
     """
-    from .diff import Side, base_tree, comparable, compare  # here: only `okrsite diff` compares
+    from .diff import Side, comparable_base, compare  # here: only `okrsite diff` compares
 
     repo = git.repo_at(cwd)
     path = git.goals_path(repo, Path(goals_dir))
@@ -250,8 +259,8 @@ def diff(
     problems: list[Problem] = []
     left_out: list[str] = []
     if base_sources is not None:
-        base_goals, problems, left_out = comparable(
-            base_tree(base_sources, head_sources, head_tree, path)
+        base_goals, problems, left_out = comparable_base(
+            base_sources, head_sources, head_tree, path
         )
         before = Side(base_goals, score_goals(base_goals, as_of)) if base_goals else None
     result = compare(before, after, base_problems=tuple(sorted(set(problems))),

@@ -5,10 +5,15 @@ The only module that prints or exits; the library raises :class:`~okrsite.errors
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -35,9 +40,57 @@ class DateParam(click.ParamType):
 
 DATE = DateParam()
 
-goals_dir_argument = click.argument(
-    "goals_dir", type=click.Path(file_okay=False, path_type=Path), default="goals"
+GOALS_DIR = Path("goals")
+GoalsCommand = TypeVar("GoalsCommand", bound=Callable[..., Any])
+
+
+_goals_dir = click.option(
+    "--goals-dir", type=click.Path(file_okay=False, path_type=Path), default=GOALS_DIR,
+    show_default=True, help="The goals folder.",
 )
+
+
+def _existing(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``command``, refusing a goals folder that does not exist before anything runs (unless
+    the goals are read from a revision)."""
+
+    @functools.wraps(command)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        goals_dir = kwargs["goals_dir"]
+        if kwargs.get("revision") is None and not goals_dir.is_dir():
+            raise OkrError(f"no such goals folder: {goals_dir}")
+        return command(*args, **kwargs)
+
+    return checked
+
+
+def goals_dir_option(command: GoalsCommand) -> GoalsCommand:
+    """``--goals-dir``, the one way every command names the goals folder."""
+    return _goals_dir(_existing(command))  # type: ignore[return-value]
+
+
+def goals_dir_argument(command: GoalsCommand) -> GoalsCommand:
+    """:func:`goals_dir_option`, and the positional ``GOALS_DIR`` of earlier releases, kept
+    as a deprecated alias of ``--goals-dir`` (said so in the command's help; scripts that use
+    it go on working, their output unchanged)."""
+    inner = _existing(command)
+
+    @functools.wraps(command)
+    def either(*args: Any, old_goals_dir: Path | None = None, **kwargs: Any) -> Any:
+        if old_goals_dir is not None:
+            source = click.get_current_context().get_parameter_source("goals_dir")
+            if source is click.core.ParameterSource.COMMANDLINE:
+                raise click.UsageError("name the goals folder once: --goals-dir or GOALS_DIR")
+            kwargs["goals_dir"] = old_goals_dir
+        return inner(*args, **kwargs)
+
+    either.__doc__ = (command.__doc__ or "").rstrip() + (
+        "\n\nGOALS_DIR is the deprecated way to write --goals-dir GOALS_DIR.")
+    positional = click.argument("old_goals_dir", metavar="[GOALS_DIR]", required=False,
+                                type=click.Path(file_okay=False, path_type=Path))
+    return positional(_goals_dir(either))  # type: ignore[return-value]
+
+
 as_of_option = click.option(
     "--as-of", type=DATE, default=None, help="Score as of this date instead of today (YYYY-MM-DD)."
 )
@@ -54,9 +107,33 @@ STYLES: dict[str | None, dict[str, Any]] = {
 }
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class OkrGroup(click.Group):
+    """The ``okrsite`` group: a file system that fails (full, read-only, a folder that cannot
+    be created) is ``Error: …`` and exit 1 like every other error; ``--debug`` shows the
+    traceback of any error instead."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        debug = bool(ctx.params.get("debug"))
+        try:
+            return super().invoke(ctx)
+        except OkrError as exc:
+            if debug and not isinstance(exc, GoalErrors):
+                import traceback
+
+                traceback.print_exception(exc, file=sys.stderr)
+            raise
+        except OSError as exc:
+            if debug:
+                raise
+            reason = exc.strerror or str(exc)
+            where = f"{exc.filename} -> {exc.filename2}" if exc.filename2 else exc.filename
+            raise OkrError(f"{where}: {reason}" if where else reason) from exc
+
+
+@click.group(cls=OkrGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="okrsite")
-def cli() -> None:
+@click.option("--debug", is_flag=True, help="Show the traceback of an error.")
+def cli(debug: bool) -> None:
     """OKRs and KPIs in git, checked in pull requests, published as a static site."""
 
 
@@ -80,12 +157,14 @@ def github_annotation(problem: Problem) -> str:
     return f"::error {props}::{github_escape(problem.message)}"
 
 
+def plural(count: int, noun: str) -> str:
+    """``1 objective``, ``2 objectives``, ``1 KPI``, ``0 KPIs``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def summary(problems: tuple[Problem, ...]) -> str:
-    files = len({p.file for p in problems})
-    return (
-        f"{len(problems)} error{'s' if len(problems) != 1 else ''} "
-        f"in {files} file{'s' if files != 1 else ''}"
-    )
+    """The last line of a failed check, as every other command says it."""
+    return GoalErrors(problems).format_message()
 
 
 @cli.command()
@@ -118,9 +197,9 @@ def check(goals_dir: Path, output_format: str) -> None:
             click.echo(summary(problems))
         else:
             counts = (
-                f"{len(goals.objectives)} objectives, "
-                f"{sum(len(o.key_results) for o in goals.objectives)} key results, "
-                f"{len(goals.kpis)} KPIs"
+                f"{plural(len(goals.objectives), 'objective')}, "
+                f"{plural(sum(len(o.key_results) for o in goals.objectives), 'key result')}, "
+                f"{plural(len(goals.kpis), 'KPI')}"
             )
             click.echo(f"{goals_dir}: {counts}: no errors")
     if problems:
@@ -191,13 +270,6 @@ config_file_option = click.option(
     default=None,
     help="Your mkdocs.yml (default: ./mkdocs.yml if there is one).",
 )
-goals_dir_option = click.option(
-    "--goals-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default="goals",
-    show_default=True,
-    help="The goals folder.",
-)
 staging_dir_option = click.option(
     "--staging-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -210,6 +282,35 @@ no_git_option = click.option(
     is_flag=True,
     help="Do not count the date of the last commit that changed a key result as an update.",
 )
+strict_option = click.option(
+    "-s", "--strict", is_flag=True,
+    help="Fail on a warning of the site engine too (as mkdocs build --strict).",
+)
+quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+verbose_option = click.option("-v", "--verbose", is_flag=True, help="Print debug messages too.")
+
+
+@contextlib.contextmanager
+def logging_to_stderr(quiet: bool, verbose: bool, default: int) -> Iterator[None]:
+    """Log messages (the site engine's among them) to stderr while a command runs, as mkdocs
+    prints them: errors only with ``quiet``, down to debug messages with ``verbose``."""
+    if quiet and verbose:
+        raise click.UsageError("-q/--quiet and -v/--verbose exclude each other")
+    handler = logging.StreamHandler(sys.stderr)  # as it is now (a test runner swaps it)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    root = logging.getLogger()
+    ours = [logging.getLogger(name) for name in ("mkdocs", "okrsite")]
+    levels = [logger.level for logger in (root, *ours)]
+    root.addHandler(handler)
+    root.setLevel(logging.ERROR if quiet else default)
+    for logger in ours:  # -v: their debug messages, not every library's
+        logger.setLevel(logging.DEBUG if verbose else logging.NOTSET)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        for logger, level in zip((root, *ours), levels, strict=True):
+            logger.setLevel(level)
 
 
 @cli.command()
@@ -233,6 +334,9 @@ no_git_option = click.option(
 )
 @no_git_option
 @revision_option
+@strict_option
+@quiet_option
+@verbose_option
 def build(
     config_file: Path | None,
     site_dir: Path | None,
@@ -242,20 +346,26 @@ def build(
     engine: str,
     no_git: bool,
     revision: str | None,
+    strict: bool,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Check, score and build the site; a failed build leaves the previous site untouched."""
     config = pipeline.find_config(config_file)
-    target = pipeline.build(
-        goals_dir=goals_dir,
-        config_file=config,
-        site_dir=site_dir or pipeline.default_site_dir(config),
-        staging_dir=staging_dir,
-        as_of=as_of or date.today(),
-        engine=engine,
-        use_git=not no_git,
-        revision=revision,
-    )
-    click.echo(f"Site built in {target}")
+    with logging_to_stderr(quiet, verbose, logging.WARNING):
+        target = pipeline.build(
+            goals_dir=goals_dir,
+            config_file=config,
+            site_dir=site_dir or pipeline.default_site_dir(config),
+            staging_dir=staging_dir,
+            as_of=as_of or date.today(),
+            engine=engine,
+            use_git=not no_git,
+            revision=revision,
+            strict=strict,
+        )
+    if not quiet:
+        click.echo(f"Site built in {target}")
 
 
 @cli.command()
@@ -265,6 +375,8 @@ def build(
 @as_of_option
 @click.option("-a", "--dev-addr", default=None, metavar="IP:PORT", help="Default 127.0.0.1:8000.")
 @click.option("-o", "--open", "open_in_browser", is_flag=True, help="Open the site in a browser.")
+@quiet_option
+@verbose_option
 def serve(
     config_file: Path | None,
     goals_dir: Path,
@@ -272,19 +384,19 @@ def serve(
     as_of: date | None,
     dev_addr: str | None,
     open_in_browser: bool,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Live preview: edit a goal file and the browser reloads with the new scores."""
-    import logging
-
-    logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
-    pipeline.serve(
-        goals_dir=goals_dir,
-        config_file=pipeline.find_config(config_file),
-        staging_dir=staging_dir,
-        as_of=as_of,
-        dev_addr=dev_addr,
-        open_in_browser=open_in_browser,
-    )
+    with logging_to_stderr(quiet, verbose, logging.INFO):
+        pipeline.serve(
+            goals_dir=goals_dir,
+            config_file=pipeline.find_config(config_file),
+            staging_dir=staging_dir,
+            as_of=as_of,
+            dev_addr=dev_addr,
+            open_in_browser=open_in_browser,
+        )
 
 
 # --- the git workflow: diff, publish, init, carry-over, codeowners --------------------------
@@ -329,69 +441,164 @@ def diff_command(
         click.echo(as_markdown(result, base_rev, head_rev), nl=False)
 
 
-@cli.command()
-@click.argument("version", required=False)
-@click.option("--alias", "aliases", multiple=True, help="Also publish as this name (a redirect), "
-              "e.g. latest; moves it from an older snapshot. Repeatable.")
-@click.option("--title", default=None, help="The name in the version switcher (default VERSION).")
-@click.option("--set-default", is_flag=True, help="Redirect the site's root to this snapshot.")
-@click.option("--push", is_flag=True, help="Push the pages branch afterwards.")
-@click.option("--remote", default="origin", show_default=True, help="The remote to push to.")
-@click.option("--branch", default="gh-pages", show_default=True, help="The pages branch.")
-@click.option("--list", "list_only", is_flag=True, help="List the published snapshots.")
-@click.option("--delete", "delete_version", metavar="VERSION", help="Delete a snapshot or alias.")
-@as_of_option
-@config_file_option
-@goals_dir_option
-@staging_dir_option
-@no_git_option
-@revision_option
-def publish(
-    version: str | None,
-    aliases: tuple[str, ...],
-    title: str | None,
-    set_default: bool,
-    push: bool,
-    remote: str,
-    branch: str,
-    list_only: bool,
-    delete_version: str | None,
-    as_of: date | None,
-    config_file: Path | None,
-    goals_dir: Path,
-    staging_dir: Path,
-    no_git: bool,
-    revision: str | None,
-) -> None:
-    """Publish a versioned snapshot of the site with mike.
+class PublishGroup(click.Group):
+    """``okrsite publish``: mike's commands (deploy, list, delete, set-default, retitle), and
+    ``okrsite publish VERSION …`` of earlier releases, which still deploys (its --list and
+    --delete flags still work too)."""
 
-    The version switcher lists every snapshot. Without --as-of, a VERSION that names a
-    finished period is scored as of the period's end.
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = ["snapshot", *args]
+        return super().parse_args(ctx, args)
+
+
+@cli.group(cls=PublishGroup, invoke_without_command=True)
+@click.pass_context
+def publish(ctx: click.Context) -> None:
+    """Publish versioned snapshots of the site with mike, and manage them.
+
+    The version switcher lists every snapshot. okrsite publish VERSION [--alias NAME…] is
+    okrsite publish deploy VERSION [NAME…].
     """
+    if ctx.invoked_subcommand is None:
+        raise click.UsageError(
+            "give a VERSION to publish (okrsite publish deploy VERSION), or a command: "
+            "list, delete, set-default, retitle")
+
+
+pages_branch_options = [
+    click.option("--push", is_flag=True, help="Push the pages branch afterwards."),
+    click.option("--remote", default="origin", show_default=True, help="The remote to push to."),
+    click.option("--branch", default="gh-pages", show_default=True, help="The pages branch."),
+]
+deploy_options = [
+    click.option("--title", default=None, help="The name in the version switcher (default "
+                 "VERSION)."),
+    click.option("--set-default", is_flag=True, help="Redirect the site's root to this "
+                 "snapshot."),
+    *pages_branch_options,
+    as_of_option, config_file_option, goals_dir_option, staging_dir_option, no_git_option,
+    revision_option,
+]
+
+
+def with_options(options: list[Callable[[Any], Any]]) -> Callable[[GoalsCommand], GoalsCommand]:
+    def decorate(command: GoalsCommand) -> GoalsCommand:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+def deploy_snapshot(version: str, aliases: tuple[str, ...], title: str | None,
+                    set_default: bool, push: bool, remote: str, branch: str, as_of: date | None,
+                    config_file: Path | None, goals_dir: Path, staging_dir: Path, no_git: bool,
+                    revision: str | None) -> None:
     from . import publish as snapshots
 
-    push_to = remote if push else None
-    if list_only:
-        for item in snapshots.list_published(goals_dir, branch=branch):
-            aka = f" [{', '.join(item.aliases)}]" if item.aliases else ""
-            scored = f" as of {item.snapshot['as_of']}" if item.snapshot else ""
-            title_text = f' "{item.title}"' if item.title != item.version else ""
-            click.echo(f"{item.version}{title_text}{aka}{scored}")
-        return
-    if delete_version:
-        snapshots.delete(goals_dir, delete_version, branch=branch, push_to=push_to)
-        click.echo(f"Deleted {delete_version} from {branch}")
-        return
-    if not version:
-        raise click.UsageError("give a VERSION to publish, or --list, or --delete VERSION")
     snapshot = snapshots.publish(
         version, goals_dir=goals_dir, config_file=pipeline.find_config(config_file),
         staging_dir=staging_dir, today=date.today(), as_of=as_of, aliases=aliases, title=title,
-        set_default=set_default, push_to=push_to, branch=branch, use_git=not no_git,
-        revision=revision,
+        set_default=set_default, push_to=remote if push else None, branch=branch,
+        use_git=not no_git, revision=revision,
     )
     click.echo(f"Published {version} (as of {snapshot.as_of}) to {branch}"
                + (f" and pushed to {remote}" if push else ""))
+
+
+@publish.command("deploy")
+@click.argument("version")
+@click.argument("aliases", nargs=-1, metavar="[ALIAS]...")
+@with_options(deploy_options)
+def publish_deploy(version: str, aliases: tuple[str, ...], **options: Any) -> None:
+    """Build the site and commit it to the pages branch as VERSION (and as each ALIAS, a
+    redirect, moved from an older snapshot: e.g. latest).
+
+    Without --as-of, a VERSION that names a finished period is scored as of the period's end.
+    """
+    deploy_snapshot(version, aliases, **options)
+
+
+@publish.command("list")
+@click.option("--branch", default="gh-pages", show_default=True, help="The pages branch.")
+def publish_list(branch: str, where: Path | None = None) -> None:
+    """List the published snapshots, newest first, with their aliases and as-of dates."""
+    from . import publish as snapshots
+
+    for item in snapshots.list_published(where or Path.cwd(), branch=branch):
+        aka = f" [{', '.join(item.aliases)}]" if item.aliases else ""
+        scored = f" as of {item.snapshot['as_of']}" if item.snapshot else ""
+        title_text = f' "{item.title}"' if item.title != item.version else ""
+        click.echo(f"{item.version}{title_text}{aka}{scored}")
+
+
+@publish.command("delete")
+@click.argument("versions", nargs=-1, required=True, metavar="VERSION...")
+@with_options(pages_branch_options)
+def publish_delete(versions: tuple[str, ...], push: bool, remote: str, branch: str,
+                   where: Path | None = None) -> None:
+    """Delete snapshots (with their aliases) or aliases from the pages branch."""
+    from . import publish as snapshots
+
+    for version in versions:
+        snapshots.delete(where or Path.cwd(), version, branch=branch,
+                         push_to=remote if push else None)
+        click.echo(f"Deleted {version} from {branch}")
+
+
+@publish.command("set-default")
+@click.argument("version")
+@with_options(pages_branch_options)
+def publish_set_default(version: str, push: bool, remote: str, branch: str) -> None:
+    """Redirect the site's root to the snapshot (or alias) VERSION."""
+    from . import publish as snapshots
+
+    snapshots.set_default(Path.cwd(), version, branch=branch, push_to=remote if push else None)
+    click.echo(f"The site's root now goes to {version} on {branch}")
+
+
+@publish.command("retitle")
+@click.argument("version")
+@click.argument("title")
+@with_options(pages_branch_options)
+def publish_retitle(version: str, title: str, push: bool, remote: str, branch: str) -> None:
+    """Name the snapshot VERSION TITLE in the version switcher."""
+    from . import publish as snapshots
+
+    snapshots.retitle(Path.cwd(), version, title, branch=branch,
+                      push_to=remote if push else None)
+    click.echo(f"{version} is now called {title!r} on {branch}")
+
+
+@publish.command("snapshot", hidden=True)
+@click.argument("version", required=False)
+@click.option("--alias", "aliases", multiple=True, help="Also publish as this name.")
+@click.option("--list", "list_only", is_flag=True, help="Same as okrsite publish list.")
+@click.option("--delete", "delete_version", metavar="VERSION",
+              help="Same as okrsite publish delete VERSION.")
+@with_options(deploy_options)
+def publish_snapshot(version: str | None, aliases: tuple[str, ...], list_only: bool,
+                     delete_version: str | None, **options: Any) -> None:
+    """okrsite publish VERSION [--alias NAME…] as earlier releases wrote it: publish deploy."""
+    if list_only and delete_version:
+        raise click.UsageError("--list and --delete exclude each other: okrsite publish list, "
+                               "or okrsite publish delete VERSION")
+    where = options["goals_dir"]
+    if list_only or delete_version:
+        if version:
+            raise click.UsageError(f"--list and --delete publish nothing: leave out {version}")
+        if delete_version:
+            publish_delete.callback(  # type: ignore[misc]
+                (delete_version,), options["push"], options["remote"], options["branch"], where)
+        else:
+            publish_list.callback(options["branch"], where)  # type: ignore[misc]
+        return
+    if not version:
+        hint = " (to change the default: okrsite publish set-default VERSION)" if options[
+            "set_default"] else ""
+        raise click.UsageError(f"give a VERSION to publish{hint}")
+    deploy_snapshot(version, aliases, **options)
 
 
 @cli.command()
@@ -427,16 +634,19 @@ def init(directory: Path) -> None:
     """Start a goals repository that checks and builds at once.
 
     Writes mkdocs.yml, goals/ with an example objective and KPI, CI for GitHub and GitLab, a
-    pre-commit hook, editor schemas and CODEOWNERS; never overwrites a file.
+    pre-commit hook, editor settings (the language server, schemas) and CODEOWNERS; never
+    overwrites a file. A new git repository starts on branch main.
     """
     from . import git, workflow
 
-    written = workflow.write_new(directory, workflow.init_files(date.today()))
+    repo = git.find_repo(directory)
+    branch = (git.current_branch(repo) if repo else None) or "main"
+    written = workflow.write_new(directory, workflow.init_files(date.today(), branch))
     for path in written:
         click.echo(f"wrote {path}")
-    if git.find_repo(directory) is None:
-        git.init_repo(directory)
-        click.echo(f"initialised a git repository in {directory}")
+    if repo is None:
+        git.init_repo(directory, branch)
+        click.echo(f"initialised a git repository in {directory} on branch {branch}")
     click.echo("Next: okrsite check, then okrsite build (or okrsite serve).")
 
 
@@ -462,6 +672,9 @@ def carry_over(
     )
     for item in carried:
         click.echo(f"wrote {item.path}  ({item.old_id} at {item.score:.2f} -> {item.new_id})")
+        if item.dropped_parent:
+            click.echo(f"  dropped its parent {item.dropped_parent}: not carried over, and "
+                       f"its period does not enclose {to_period}")
     click.echo(f"{len(carried)} objective{'s' if len(carried) != 1 else ''} carried over "
                f"from {from_period} to {to_period}")
 
@@ -479,6 +692,8 @@ def codeowners(goals_dir: Path, output: Path, check_only: bool) -> None:
     text = codeowners_for(pipeline.read_goals(goals_dir), goals_dir, output)
     current = output.read_text("utf-8") if output.is_file() else None
     if check_only:
+        if current is None:
+            raise OkrError(f"{output} is missing: run okrsite codeowners")
         if current != text:
             raise OkrError(f"{output} is out of date: run okrsite codeowners")
         click.echo(f"{output} is up to date")

@@ -94,10 +94,20 @@ def repo_at(path: Path) -> Repo:
     return repo
 
 
-def init_repo(path: Path) -> Repo:
-    """``git init`` a new repository at ``path``."""
+def init_repo(path: Path, branch: str = "main") -> Repo:
+    """``git init`` a new repository at ``path``, its first branch named ``branch`` (whatever
+    ``init.defaultBranch`` says; ``--initial-branch`` needs git 2.28, this any git)."""
     run(["init", "--quiet", str(path.resolve())], path.resolve().parent)
+    run(["symbolic-ref", "HEAD", f"refs/heads/{branch}"], path.resolve())
     return Repo(path.resolve())
+
+
+def current_branch(repo: Repo) -> str | None:
+    """The branch checked out (also before its first commit); ``None`` on a detached HEAD."""
+    try:
+        return run(["symbolic-ref", "--quiet", "--short", "HEAD"], repo.root).decode().strip()
+    except GitError:
+        return None
 
 
 def user_name(path: Path) -> str | None:
@@ -391,6 +401,17 @@ def read_header(diff: FileDiff, line: bytes) -> None:
         diff.old_blob, diff.new_blob = old or None, new or None
 
 
+def commit_day(day: str) -> date:
+    """A commit's author date as git prints it (``%as``). Git stores any time stamp, so a
+    clock set wrong can date a commit ``10000-01-01``, beyond what a :class:`date` holds: a
+    date that is not one is read as the last day there is, after every as-of date, so the
+    commit is followed through but never counts as an update."""
+    try:
+        return date.fromisoformat(day)
+    except ValueError:
+        return date.max
+
+
 def parse_diffs(
     lines: Iterable[bytes], wanted: Callable[[str], bool]
 ) -> Iterator[Commit | FileDiff]:
@@ -417,7 +438,7 @@ def parse_diffs(
             current, in_hunks, keep = None, False, False
             if head == b"\0":
                 sha, short, day, *parents = line[1:].decode("ascii").split()
-                yield Commit(sha, short, date.fromisoformat(day), tuple(parents))
+                yield Commit(sha, short, commit_day(day), tuple(parents))
             else:
                 current = FileDiff()
         elif current is not None and not in_hunks:

@@ -33,7 +33,7 @@ def break_tiny(goals: Path) -> None:
 def test_check_passes_on_the_tiny_tree() -> None:
     code, out = run("check", TINY_GOALS)
     assert code == 0
-    assert out.strip().endswith("2 objectives, 6 key results, 1 KPIs: no errors")
+    assert out.strip().endswith("2 objectives, 6 key results, 1 KPI: no errors")
 
 
 def test_check_passes_on_the_example_organisation() -> None:
@@ -53,7 +53,7 @@ def test_check_text_lists_every_error_sorted_then_a_summary(tiny_goals: Path) ->
     assert "2026-02-30" in lines[1]
     assert lines[2].startswith(f"{prefix}/sales/win.md:12: key_results[0].targte: ")
     assert "did you mean 'target'" in lines[2]
-    assert lines[3] == "3 errors in 2 files"
+    assert lines[3] == "3 errors in the goal files"
 
 
 def test_check_json_is_the_spec_list_shape(tiny_goals: Path) -> None:

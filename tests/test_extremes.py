@@ -88,7 +88,7 @@ def no_special_floats(text: str) -> None:
 def test_the_extremes_check_clean(goals: Path, tmp_path: Path) -> None:
     code, output = invoke_in(tmp_path, "check", "goals")
     assert code == 0, output
-    assert output == "goals: 1 objectives, 4 key results, 1 KPIs: no errors\n"
+    assert output == "goals: 1 objective, 4 key results, 1 KPI: no errors\n"
 
 
 def test_export_and_show_stay_finite(goals: Path, tmp_path: Path) -> None:

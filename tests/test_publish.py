@@ -94,7 +94,8 @@ def test_list_and_delete(published: tuple[GitRepo, str, str]) -> None:
     assert [v["version"] for v in json.loads(pages(repo, "versions.json"))] == ["2026-Q4"]
     assert "2026-Q3" not in repo.git("ls-tree", "--name-only", "gh-pages").split()
     assert run(repo, "--delete", "2026-Q3") == (
-        1, "Error: unable to delete nonexistant identifier '2026-Q3'\n")
+        1, "Error: gh-pages has no snapshot or alias '2026-Q3' (okrsite publish list shows what "
+           "it has)\n")
 
 
 def test_push_to_a_remote(published: tuple[GitRepo, str, str], tmp_path: Path) -> None:

@@ -31,6 +31,9 @@ def run_mkdocs(config_path: Path, out_dir: Path) -> None:
         finally:
             config.plugins.on_shutdown()
     except (MkDocsException, TemplateError, OSError) as exc:
+        if str(exc).endswith("in strict mode!"):  # mkdocs' Abort: "Aborted with 2 warnings …"
+            message = "MkDocs warned (see above), and in strict mode a warning fails the build"
+            raise BuildError(message) from exc
         raise BuildError(f"mkdocs failed: {exc}") from exc
 
 

@@ -1,12 +1,14 @@
 """``okrsite init``: everything a new goals repository starts with.
 
 The files come from ``okrsite/templates/init`` (a path part ``dot-x`` is written ``.x``; a
-``.tmpl`` file has ``${year}``-style fields filled in with the current periods), plus the JSON
-Schemas and a ``CODEOWNERS``.
+``.tmpl`` file has ``${year}``-style fields filled in: the current periods, the okrsite
+version the CI files install and the pre-commit hook names, the branch the CI runs on), plus
+the JSON Schemas and a ``CODEOWNERS``.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date, timedelta
 from importlib import resources
@@ -30,8 +32,8 @@ def quarter(day: date) -> tuple[str, date, date]:
     return f"{day.year}-Q{index + 1}", start, after - timedelta(days=1)
 
 
-def template_values(today: date) -> dict[str, str]:
-    """The fields of the ``.tmpl`` files."""
+def template_values(today: date, branch: str = "main") -> dict[str, str]:
+    """The fields of the ``.tmpl`` files (``$$`` in one is a ``$``)."""
     name, start, end = quarter(today)
     next_name, next_start, next_end = quarter(end + timedelta(days=1))
     return {
@@ -40,6 +42,7 @@ def template_values(today: date) -> dict[str, str]:
         "quarter": name, "quarter_start": start.isoformat(), "quarter_end": end.isoformat(),
         "next_quarter": next_name, "next_quarter_start": next_start.isoformat(),
         "next_quarter_end": next_end.isoformat(), "okrsite_version": __version__,
+        "branch": json.dumps(branch),  # a YAML scalar whatever the name
     }
 
 
@@ -53,9 +56,10 @@ def template_files(folder: Traversable, prefix: str = "") -> Iterator[tuple[str,
             yield prefix + name, item
 
 
-def init_files(today: date) -> dict[str, bytes]:
-    """Every file ``okrsite init`` writes, by path in the new repository."""
-    values = template_values(today)
+def init_files(today: date, branch: str = "main") -> dict[str, bytes]:
+    """Every file ``okrsite init`` writes, by path in the new repository; ``branch`` is the
+    one the CI runs on besides pull requests (the repository's, ``main`` for a new one)."""
+    values = template_values(today, branch)
     files: dict[str, bytes] = {}
     for rel, item in template_files(resources.files("okrsite") / "templates" / "init"):
         if rel.endswith(".tmpl"):
