@@ -23,6 +23,7 @@ Rules the spec leaves to us (the docs repeat them):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -238,6 +239,43 @@ def comparable(tree: LoadedTree) -> tuple[Goals | None, list[Problem], list[str]
         tree = LoadedTree(tree.org, kept, (), tree.tables)
         problems = validate(tree)
     return build_goals(tree.org, tree.goals, tree.tables), found, sorted(left_out)
+
+
+PRIVATE_FILE = "a private goal file"
+"""How BASE's problems and left-out files name a file that holds a private objective or KPI:
+its name may say what the objective is about (``goals/sales/acquire-rival.md``)."""
+_PRIVATE_LINE = re.compile(r"^visibility[ \t]*:[ \t]*(['\"]?)private\1[ \t]*(?:#.*)?\r?$", re.M)
+
+
+def comparable_base(base: Sequence[Source], head: Sequence[Source], head_tree: LoadedTree,
+                    prefix: str) -> tuple[Goals | None, list[Problem], list[str]]:
+    """:func:`comparable` of :func:`base_tree`, with the files of private goals unnamed in
+    the problems and the files left out (see :func:`private_files`)."""
+    tree = base_tree(base, head, head_tree, prefix)
+    goals, problems, left_out = comparable(tree)
+    private = private_files(base, tree, head_tree)
+    shown = [Problem(PRIVATE_FILE, 0, "", "has errors (not shown: the file is private)")
+             if p.file in private else p for p in problems]
+    return goals, shown, [PRIVATE_FILE if name in private else name for name in left_out]
+
+
+def private_files(base: Sequence[Source], tree: LoadedTree, head_tree: LoadedTree) -> set[str]:
+    """The names of BASE's files that hold a private objective or KPI, as far as can be told:
+    from the document when it parsed, else from a line ``visibility: private`` in the file or
+    from HEAD's file of the same path being private."""
+    def private(doc: Document) -> bool:
+        return doc.data.get("visibility") == "private"
+
+    found = {doc.name for doc in tree.goals if private(doc)}
+    parsed = {doc.rel for doc in tree.goals}
+    private_in_head = {doc.rel for doc in head_tree.goals if private(doc)}
+    for source in base:
+        if source.rel in parsed or is_table_path(source.rel):
+            continue
+        text = source.content.decode("utf-8", "replace")
+        if source.rel in private_in_head or _PRIVATE_LINE.search(text):
+            found.add(source.name)
+    return found
 
 
 def dependents(documents: Sequence[Document]) -> set[str]:

@@ -29,16 +29,28 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}"
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        return terminal_safe(text)
 
     def as_dict(self) -> dict[str, object]:
         return {"file": self.file, "line": self.line, "path": self.path, "message": self.message}
+
+
+def terminal_safe(text: str, *, lines: bool = False) -> str:
+    """Text with its control characters escaped (:func:`okrsite.load.visible`): a file name or
+    title cannot steer the terminal it is printed on. With ``lines``, line breaks stay."""
+    from .load.document import visible  # not at the top: the loader imports this module
+
+    return "\n".join(map(visible, text.split("\n"))) if lines else visible(text)
 
 
 class OkrError(click.ClickException):
     """Base of every error okrsite reports to a user: ``Error: …`` and exit status 1."""
 
     exit_code = 1
+
+    def format_message(self) -> str:
+        return terminal_safe(self.message, lines=True)
 
 
 class GoalErrors(OkrError):

@@ -11,8 +11,10 @@ why ``serve``, whose watcher and server run threads, never forks).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -31,7 +33,31 @@ def can_fork() -> bool:
     )
 
 
-def _send_result(work: Callable[[], Any], pipe: Connection) -> None:
+_PR_SET_PDEATHSIG = 1
+"""``prctl``'s option: the signal the kernel sends a child when its parent dies."""
+
+
+def _die_with_parent(parent: int) -> None:
+    """In the child: be killed when the parent dies (Linux ``PR_SET_PDEATHSIG``), and end now
+    if it is already gone. Elsewhere the closed pipe ends the child once its work is done."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux, or no prctl
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _send_result(
+    work: Callable[[], Any], pipe: Connection, parents_end: Connection, parent: int
+) -> None:
+    # The child inherits the parent's end of the pipe through fork: close it, so that a send
+    # to a parent that is gone fails instead of blocking on a pipe only this child reads.
+    parents_end.close()
+    _die_with_parent(parent)
     try:
         result = (True, work())
     except BaseException as exc:  # the parent re-runs the work and sees the error itself
@@ -40,6 +66,9 @@ def _send_result(work: Callable[[], Any], pipe: Connection) -> None:
         pipe.send(result)
     except OSError:  # the parent is gone or stopped listening
         pass
+    except Exception as exc:  # e.g. a result too deep to pickle: the parent re-runs it
+        with contextlib.suppress(OSError):
+            pipe.send((False, repr(exc)))
     finally:
         pipe.close()
 
@@ -53,16 +82,21 @@ def side_by_side(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
         return here(), there()
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_send_result, args=(there, sender), daemon=True)
+    child = context.Process(target=_send_result, args=(there, sender, receiver, os.getpid()),
+                            daemon=True)
     child.start()
     sender.close()
+    answered = False
     try:
         mine = here()
         try:
             ok, theirs = receiver.recv()
         except EOFError:  # the child died without answering
             ok, theirs = False, None
+        answered = True
     finally:
         receiver.close()
+        if not answered:  # ``here`` failed (or this process is interrupted): no one waits
+            child.kill()
         child.join()
     return mine, (theirs if ok else there())

@@ -30,9 +30,11 @@ same files once the later work is done.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +97,10 @@ class Version:
     files: dict[str, bytes]
     """The other files (badges, ``api/okrs.json``, ``feed.xml``) by path inside ``docs/``."""
     nav: tuple[NavItem, ...]
+
+    @cached_property
+    def structure(self) -> tuple[Any, ...]:
+        return structure(self.goals)
 
     @classmethod
     def of(cls, goals: Goals, card: Scorecard, content: SiteContent) -> Version:
@@ -170,7 +176,7 @@ def affected(old: Version, goals: Goals, card: Scorecard, view: View) -> Affecte
     org, old_org = goals.org, old.goals.org
     if ((org is not old_org and org_structure(org) != org_structure(old_org))
             or card.as_of != old.card.as_of or card.current_period != old.card.current_period
-            or structure(goals) != structure(old.goals)):
+            or structure(goals) != old.structure):
         return None
     renamed = ({u.id for u, was in zip(org.units, old_org.units, strict=True) if u != was}
                if org is not old_org else set())
@@ -193,7 +199,7 @@ def affected(old: Version, goals: Goals, card: Scorecard, view: View) -> Affecte
     def shows(objective: Objective) -> bool:
         objectives, used = near[objective.id]
         return (objective.id in changed or not objectives.isdisjoint(changed)
-                
+                or not used.isdisjoint(kpis)
                 or any(a.id in retitled for a in goals.ancestors(objective.id))
                 or objective.owner in renamed or any(owner[o] in renamed for o in objectives))
 
@@ -439,8 +445,10 @@ class GoalsPreview:
                 return Refresh(files=self.project(self.good), more=self.pending,
                                summary="configuration or docs changed")
             return Refresh(more=self.pending)
+        began = time.perf_counter()
         goals, card = self.scored()
         view = View(goals, card)
+        scored = time.perf_counter()
         plan = affected(self.good, goals, card, view)
         if plan is None:
             self.good = Version.of(goals, card, render_site(goals, card))
@@ -458,7 +466,9 @@ class GoalsPreview:
         ]
         updates = self.take(self.good, pages)
         self.pending = self.pending or plan.changed > 0
-        summary = f"{goals_changed} goal files changed: {len(pages)} pages re-rendered"
+        summary = (f"{goals_changed} goal files changed: checked and scored in "
+                   f"{scored - began:.2f} s, {len(pages)} pages re-rendered in "
+                   f"{time.perf_counter() - scored:.2f} s")
         if project_changed:
             return Refresh(files=self.project(self.good), more=self.pending, summary=summary)
         return Refresh(updates=updates, more=self.pending, summary=summary)

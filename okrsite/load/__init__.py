@@ -17,6 +17,7 @@ from ..errors import Problem
 from ..parallel import side_by_side
 from .document import Document, FieldPath, LoadedTree, Source, format_path, visible
 from .files import (
+    GOAL_SUFFIX,
     MAX_FILE_BYTES,
     ORG_FILE,
     display_name,
@@ -27,6 +28,7 @@ from .files import (
     is_table_path,
     iter_goal_paths,
     read_goals_dir,
+    wrong_suffix,
 )
 from .tables import Row, Table, read_table, values_file_rel
 from .yaml import MAX_DEPTH, parse_yaml
@@ -76,6 +78,13 @@ def load_sources(sources: Iterable[Source], prefix: str = "goals") -> LoadedTree
     problems: list[Problem] = []
     saw_org = False
     sources = list(sources)
+    for source in sources:
+        if wrong_suffix(source.rel):
+            right = source.rel.rsplit("/", 1)[-1][: -len(GOAL_SUFFIX)] + GOAL_SUFFIX
+            message = (f"goal files end in lower-case {GOAL_SUFFIX}: rename it to {right} "
+                       f"(as it is, it is not read)")
+            problems.append(Problem(source.name, 0, "", visible(message)))
+    sources = [source for source in sources if not wrong_suffix(source.rel)]
     files = [source for source in sources if not is_table_path(source.rel)]
     csv_files = {source.rel: source for source in sources if is_table_path(source.rel)}
     for source, (doc, found) in zip(files, parse_all(files), strict=True):
@@ -151,6 +160,8 @@ def decode(source: Source) -> tuple[str | None, list[Problem]]:
     if len(content) > MAX_FILE_BYTES:
         limit = f"{MAX_FILE_BYTES // 1000} kB"
         return None, [Problem(source.name, 0, "", f"file is larger than {limit}")]
+    if content.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return None, [Problem(source.name, 1, "", "is UTF-32 text: save it as UTF-8")]
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, [Problem(source.name, 1, "", "is UTF-16 text: save it as UTF-8")]
     nul = content.find(b"\0")
@@ -162,6 +173,10 @@ def decode(source: Source) -> tuple[str | None, list[Problem]]:
     except UnicodeDecodeError as exc:
         line = content.count(b"\n", 0, exc.start) + 1
         return None, [Problem(source.name, line, "", "is not valid UTF-8 text")]
+    if "\r" in text and "\n" not in text:
+        message = ("has old Mac line endings (a carriage return alone ends each line): "
+                   "save it with LF (or CRLF) line endings")
+        return None, [Problem(source.name, 1, "", message)]
     return text.removeprefix("\ufeff"), []
 
 

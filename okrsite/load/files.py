@@ -35,12 +35,19 @@ def display_prefix(goals_dir: Path) -> str:
 
 def is_goal_path(rel: str) -> bool:
     """True for ``org.yml`` and the files the loader reads (goal files and CSV files): no part
-    of the path below the goals folder starts with ``_`` or ``.``."""
+    of the path below the goals folder starts with ``_`` or ``.``. ``Win.MD`` too: the loader
+    reports it (:func:`wrong_suffix`)."""
     if rel == ORG_FILE:
         return True
-    return rel.endswith((GOAL_SUFFIX, TABLE_SUFFIX)) and not any(
+    return (rel.endswith(TABLE_SUFFIX) or rel.lower().endswith(GOAL_SUFFIX)) and not any(
         is_ignored(part) for part in rel.split("/")
     )
+
+
+def wrong_suffix(rel: str) -> bool:
+    """``Win.MD``: meant as a goal file, but the suffix is not the lower-case ``.md`` (the
+    loader reports it rather than skip it without a word)."""
+    return rel.lower().endswith(GOAL_SUFFIX) and not rel.endswith(GOAL_SUFFIX)
 
 
 def is_table_path(rel: str) -> bool:

@@ -257,6 +257,21 @@ _HANDLERS: dict[type, Any] = {
 }
 
 
+_FIELD_LINE = re.compile(r"[ \t]*(?:-[ \t]+)?([^\s:#'\"][^:]*?):[ \t]+(\S.*?)[ \t]*")
+
+
+def quote_hint(text: str, index: int) -> str:
+    """The hint for libyaml's "mapping values are not allowed here", which a plain value
+    holding ``": "`` causes (``title: Sales: win``): quote it, shown on the line at fault."""
+    lines = _YAML_BREAKS.split(text)
+    found = _FIELD_LINE.fullmatch(lines[index]) if 0 <= index < len(lines) else None
+    if found is None:
+        return " (a value that contains ': ' must be quoted)"
+    key, value = found.groups()
+    quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+    return visible(f" (a value that contains ': ' must be quoted: {key}: \"{quoted}\")")
+
+
 def parse_yaml(
     name: str, text: str, first_line: int
 ) -> tuple[Any, dict[FieldPath, int], list[Problem]]:
@@ -280,7 +295,8 @@ def parse_yaml(
         # libyaml puts the end of a text without a final line break on a line of its own.
         line = min(mark.line if mark else 0, len(_YAML_BREAKS.findall(text))) + first_line
         what = exc.problem or exc.context or "cannot be read"
-        problems.append(Problem(name, line, "", f"invalid YAML: {what}"))
+        hint = quote_hint(text, mark.line if mark else -1) if "mapping values" in what else ""
+        problems.append(Problem(name, line, "", f"invalid YAML: {what}{hint}"))
     except yaml.reader.ReaderError as exc:
         # libyaml counts bytes of the UTF-8 text; the pure-Python reader counts characters.
         if _YamlLoader is yaml.SafeLoader:  # pragma: no cover

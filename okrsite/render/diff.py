@@ -65,12 +65,17 @@ def environment() -> jinja2.Environment:
 
 # --- text made inert ----------------------------------------------------------------------
 
+_ZWJ = "\u200d"
+"""A zero-width joiner after ``@`` and ``#``: GitHub sees no ``@mention`` (which would notify a
+person or a whole team) and no ``#123`` reference, and the reader sees the same text."""
 _MD_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": " ", "\r": " ",
+                             "@": f"@{_ZWJ}", "#": f"#{_ZWJ}",
                              **{c: f"\\{c}" for c in "\\`*_[]|~"}})
 
 
 def md(text: object) -> str:
-    """Goal text made inert in Markdown (and in the HTML a PR comment allows)."""
+    """Goal text made inert in Markdown (and in the HTML a PR comment allows), mentions and
+    issue references included."""
     return str(text).translate(_MD_ESCAPES)
 
 

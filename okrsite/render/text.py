@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..load import visible
 from ..model import Goals, KeyResult, Objective
 from ..score import KeyResultScore, Scorecard
 from ..vocabulary import STATUS_WORDS, percent
@@ -91,4 +92,5 @@ def tree_lines(goals: Goals, card: Scorecard) -> list[Line]:
         indent = "  " * depth
         lines.append(objective_line(f"{indent}● ", objective, card))
         lines.extend(key_result_lines(f"{indent}    ", goals, objective, card))
-    return lines
+    # goal text cannot steer the terminal: its control characters are shown escaped
+    return [[(visible(text), style) for text, style in line] for line in lines]

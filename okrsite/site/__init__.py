@@ -7,6 +7,7 @@ imports mkdocs; it takes :class:`~okrsite.render.pages.SiteContent` and knows no
   file;
 * :mod:`.engines`: :func:`run_engine` builds the staging project with MkDocs or Zensical;
 * :mod:`.swap`: :func:`atomic_site`, the site built beside the old one and swapped in whole;
+* :mod:`.lock`: :func:`staging_lock`, one build, publish or serve at a time per staging folder;
 * :mod:`.serve`: the live preview around a ``regenerate`` callback.
 
 Nothing in the staging project needs a plugin of ours: ``mkdocs build -f .okrsite/mkdocs.yml``
@@ -32,8 +33,10 @@ from __future__ import annotations
 
 from .config import default_site_dir, find_config, load_config, read_user_config
 from .engines import ENGINES, run_engine
+from .lock import StagingInUse, staging_lock
 from .project import (
     STAGING_MARKER,
+    check_folders,
     files_under,
     sync_tree,
     user_sources,
@@ -46,7 +49,9 @@ from .swap import atomic_site
 __all__ = [
     "ENGINES",
     "STAGING_MARKER",
+    "StagingInUse",
     "atomic_site",
+    "check_folders",
     "default_site_dir",
     "files_under",
     "find_config",
@@ -54,6 +59,7 @@ __all__ = [
     "read_user_config",
     "run_engine",
     "serve_project",
+    "staging_lock",
     "sync_tree",
     "user_sources",
     "write_project",

@@ -14,6 +14,13 @@ differ, and says which they were. The project stays plain: at any moment
   ``mkdocs serve --dirty`` runs): MkDocs reads and renders only the pages whose source is
   newer than their output, and copies only the newer static files.
 
+When only generated pages and static files changed (an edit's usual outcome), MkDocs builds
+just those pages, in a project of their own beside the site (:meth:`Engine.build_pages`): the
+staging project's configuration with a ``docs_dir`` holding those pages and the pages of the
+navigation only, so that MkDocs lists, reads and renders a few dozen pages rather than
+thousands; their output (the same: see there) and the changed static files are copied into
+the site.
+
 What a dirty build alone would get wrong is put right through the documented plugin events
 of an in-process plugin (:class:`Incremental`, added to the loaded configuration only, never
 to the staging project's ``mkdocs.yml``):
@@ -35,7 +42,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Iterable, Mapping
+import shutil
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -70,6 +78,11 @@ def quiet_dirty(record: logging.LogRecord) -> bool:
     """A logging filter: MkDocs' lines about a dirty build's progress, and its warning that it
     may be inaccurate, are dropped."""
     return record.levelno > logging.INFO and "'dirty' build" not in record.getMessage()
+
+
+def errors_only(record: logging.LogRecord) -> bool:
+    """A logging filter that lets errors through only."""
+    return record.levelno >= logging.ERROR
 
 
 # --- the staging project ------------------------------------------------------------------------
@@ -187,12 +200,14 @@ class Incremental(BasePlugin):
         """The URLs of the documentation pages, in the order MkDocs builds them."""
         self.outputs: dict[str, str] = {}
         """Every source file's output, by source path inside ``docs/``."""
-        self.rebuilt: list[str] = []
-        """The URLs of the pages the last build rendered."""
+        self.rebuilt: dict[str, str] = {}
+        """The pages the last build rendered: their URLs by source path inside ``docs/``."""
+        self.nav_sources: list[str] = []
+        """The source paths of the pages in the navigation."""
 
     def start(self, *, dirty: bool) -> None:
         self.dirty = dirty
-        self.rebuilt = []
+        self.rebuilt = {}
         if not dirty:
             self.env = None  # a full build compiles the theme afresh
 
@@ -201,6 +216,7 @@ class Incremental(BasePlugin):
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav_sources = [page.file.src_uri for page in nav.pages]
         if self.dirty:
             for page in nav.pages:
                 source = page.file.abs_src_path
@@ -216,7 +232,7 @@ class Incremental(BasePlugin):
         return self.env
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
-        self.rebuilt.append(page.url)
+        self.rebuilt[page.file.src_uri] = page.url
         return page
 
 
@@ -224,7 +240,9 @@ class Incremental(BasePlugin):
 
 
 class Engine:
-    """Builds the staging project into ``site_dir``: full, or dirty where that is safe."""
+    """Builds the staging project into ``site_dir``: full, or dirty where that is safe; and
+    when only generated pages and static files changed, builds those pages in a project of
+    their own (:meth:`build_pages`)."""
 
     def __init__(self, staging: Staging, site_dir: Path) -> None:
         self.staging = staging
@@ -234,6 +252,9 @@ class Engine:
         self.needs_full = True
         self.config: MkDocsConfig | None = None
         """The configuration of the first build (its ``dev_addr`` and ``site_url``)."""
+        self.pages_dir = site_dir.with_name(f"{site_dir.name}-pages")
+        self.pages_plugin = Incremental(staging)
+        self.pages_files: dict[str, bytes] = {}
 
     def build(self, changed: set[str]) -> str:
         """Bring the site up to date after ``changed`` staging files; what it did, in words.
@@ -245,23 +266,30 @@ class Engine:
             return "nothing to rebuild"
         self.needs_full = True  # until this build succeeds
         if not full:
-            before = dict(self.plugin.outputs)
+            pages = self.generated_only(changed)
+            if pages is not None and self.build_pages(pages, changed):
+                self.needs_full = False
+                return f"{len(pages)} pages rebuilt, {len(changed) - len(pages)} files copied"
             config = self.load(self.site_dir)
             if set(config.plugins) <= DIRTY_SAFE_PLUGINS:
-                self.run(config, dirty=True)
+                before = dict(self.plugin.outputs)
+                self.run(config, self.plugin, dirty=True)
                 self.remove_outputs(before)
-                self.needs_full = not self.merge_search()
+                self.needs_full = not self.merge_search(self.site_dir, self.plugin.rebuilt)
                 return f"{len(self.plugin.rebuilt)} pages rebuilt"
         with atomic_site(self.site_dir) as out:
-            self.run(self.load(out), dirty=False)
+            self.run(self.load(out), self.plugin, dirty=False)
         self.search = SearchIndex.read(self.site_dir)
+        self.pages_plugin.env = None  # the theme may have changed
+        self.build_pages(set(), set())  # ready for the next edit
         self.needs_full = False
         return f"full build of {len(self.plugin.pages)} pages"
 
-    def load(self, out: Path) -> MkDocsConfig:
-        """The staging project's configuration, building into ``out``."""
+    def load(self, out: Path, docs_dir: Path | None = None) -> MkDocsConfig:
+        """The staging project's configuration, building into ``out`` (from ``docs_dir``)."""
+        extra = {"docs_dir": str(docs_dir)} if docs_dir is not None else {}
         try:
-            config = load_config(str(self.staging.config_path), site_dir=str(out))
+            config = load_config(str(self.staging.config_path), site_dir=str(out), **extra)
         except (MkDocsException, OSError) as exc:
             raise BuildError(f"mkdocs failed: {exc}") from exc
         if self.config is None:
@@ -269,21 +297,87 @@ class Engine:
             self.config = config
         return config
 
-    def run(self, config: MkDocsConfig, *, dirty: bool) -> None:
-        """One MkDocs build, with :class:`Incremental` among its plugins (a dirty one without
-        MkDocs' progress lines and its warning that dirty builds may be inaccurate: these are
-        made accurate)."""
-        self.plugin.start(dirty=dirty)
-        config.plugins[PLUGIN_NAME] = self.plugin
-        quiet = logging.getLogger("mkdocs.commands.build")
+    def run(self, config: MkDocsConfig, plugin: Incremental, *, dirty: bool,
+            quiet_links: bool = False) -> None:
+        """One MkDocs build, with ``plugin`` among its plugins (a dirty one without MkDocs'
+        progress lines and its warning that dirty builds may be inaccurate: these are made
+        accurate)."""
+        plugin.start(dirty=dirty)
+        config.plugins[PLUGIN_NAME] = plugin
+        quiet: list[tuple[logging.Logger, Callable[[logging.LogRecord], bool]]] = []
         if dirty:
-            quiet.addFilter(quiet_dirty)
+            quiet.append((logging.getLogger("mkdocs.commands.build"), quiet_dirty))
+        if quiet_links:
+            quiet.append((logging.getLogger("mkdocs.structure.pages"), errors_only))
+        for logger, keep in quiet:
+            logger.addFilter(keep)
         try:
             build(config, dirty=dirty)
         except (MkDocsException, TemplateError, OSError) as exc:
             raise BuildError(f"mkdocs failed: {exc}") from exc
         finally:
-            quiet.removeFilter(quiet_dirty)
+            for logger, keep in quiet:
+                logger.removeFilter(keep)
+
+    def generated_only(self, changed: set[str]) -> set[str] | None:
+        """The generated pages among ``changed`` (by source path inside ``docs/``), when every
+        other changed file is a static file of ``docs/`` and nothing was added or removed;
+        else ``None``."""
+        pages = set()
+        for rel in changed:
+            src = rel.removeprefix("docs/")
+            if src == rel or src not in self.plugin.outputs or rel not in self.staging.files:
+                return None
+            if src.endswith(".md"):
+                if not self.staging.is_generated(rel):
+                    return None
+                pages.add(src)
+        return pages
+
+    def build_pages(self, pages: set[str], changed: set[str]) -> bool:
+        """Rebuild ``pages`` (generated ones, no page added or removed, the same nav) in a
+        project of their own, the staging project's configuration with another ``docs_dir``
+        holding only them and the pages of the navigation; copy their output, and the other
+        ``changed`` files, into the site.
+
+        Such a page's output does not depend on the pages outside the navigation (okrsite's
+        HTML never goes through Markdown, and so holds no link MkDocs rewrites), so a build
+        that skips reading, and even listing, the site's thousands of other pages makes it
+        the same. MkDocs' warnings about the links of the user's pages there (whose targets
+        it cannot see) are not shown: the full build shows them. ``False`` (and nothing done)
+        when the configuration needs full builds."""
+        docs = self.pages_dir / "docs"
+        out = self.pages_dir / "site"
+        docs.mkdir(parents=True, exist_ok=True)
+        config = self.load(out, docs)
+        if not set(config.plugins) <= DIRTY_SAFE_PLUGINS:
+            return False
+        wanted = {src: self.staging.files[f"docs/{src}"]
+                  for src in {*self.plugin.nav_sources, *pages}}
+        for src in self.pages_files.keys() - wanted.keys():
+            (docs / src).unlink(missing_ok=True)
+            remove_empty_folders(docs, src)
+        for src, data in wanted.items():
+            if src in pages or self.pages_files.get(src) != data:
+                (docs / src).parent.mkdir(parents=True, exist_ok=True)
+                (docs / src).write_bytes(data)
+        self.pages_files = wanted
+        self.run(config, self.pages_plugin, dirty=True, quiet_links=True)
+        for src in pages:
+            self.copy(out / self.plugin.outputs[src], self.plugin.outputs[src])
+        for rel in changed:
+            src = rel.removeprefix("docs/")
+            if src not in pages:
+                self.copy(self.staging.root / rel, self.plugin.outputs[src])
+        rebuilt = {src: url for src, url in self.pages_plugin.rebuilt.items() if src in pages}
+        if not self.merge_search(out, rebuilt):
+            raise BuildError("the search index cannot be merged")
+        return True
+
+    def copy(self, source: Path, dest: str) -> None:
+        target = self.site_dir / dest
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
 
     def shutdown(self) -> None:
         """The plugins' ``on_shutdown``, once the preview ends."""
@@ -300,12 +394,13 @@ class Engine:
                 target.unlink()
                 remove_empty_folders(self.site_dir, dest)
 
-    def merge_search(self) -> bool:
-        """Write the search index of every page, as a full build writes it; ``False`` when
-        that cannot be done (then the next build is full)."""
-        partial = SearchIndex.read(self.site_dir)
+    def merge_search(self, built: Path, rebuilt: Mapping[str, str]) -> bool:
+        """Write the search index of every page into the site, as a full build writes it,
+        from the entries of the ``rebuilt`` pages in the one written into ``built``; ``False``
+        when that cannot be done (then the next build is full)."""
+        partial = SearchIndex.read(built)
         if self.search is None or partial is None:
             return self.search is None and partial is None  # no search at all: fine
-        self.search.merge(partial, self.plugin.rebuilt, self.plugin.pages)
+        self.search.merge(partial, rebuilt.values(), self.plugin.pages)
         self.search.write(self.site_dir)
         return True

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,10 @@ if TYPE_CHECKING:
 
 STAGING_MARKER = ".okrsite-staging"
 """Marks a folder as ours: :func:`sync_tree` empties only folders that carry it."""
+LOCK_FILE = ".okrsite-lock"
+"""The lock of the staging folder (see :mod:`.lock`): never synced, never removed."""
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+"""What MkDocs reads as pages."""
 SAFE_PATH = re.compile(r"(?!/)[^\x00\\:]+(?<!/)")
 """A relative path with ``/``: no drive, no backslash, no NUL (``..`` is checked apart)."""
 GENERATED = (
@@ -97,11 +102,17 @@ def page_source(page: Page) -> bytes:
 # --- the user's own files -----------------------------------------------------------------------
 
 
-def user_docs(user: Mapping[str, Any], base: Path) -> Path | None:
-    """The user's own docs folder, when there is one (``base``: the folder of their config)."""
+def docs_folder(user: Mapping[str, Any], base: Path) -> Path:
+    """Where the user's docs folder is (``base``: the folder of their config), there or not."""
     docs = (base / str(user.get("docs_dir") or "docs")).resolve()
     if docs == base:
         raise BuildError(f"{docs}: docs_dir may not be the folder of mkdocs.yml")
+    return docs
+
+
+def user_docs(user: Mapping[str, Any], base: Path) -> Path | None:
+    """The user's own docs folder, when there is one (``base``: the folder of their config)."""
+    docs = docs_folder(user, base)
     return docs if docs.is_dir() else None
 
 
@@ -111,19 +122,132 @@ def user_sources(config_file: Path | None) -> list[Path]:
     return [path for path in (config_file, docs) if path is not None]
 
 
+def is_within(path: Path, folder: Path) -> bool:
+    """``path`` is ``folder`` or lies inside it (both resolved)."""
+    return path == folder or folder in path.parents
+
+
+def read_folder(folder: Path, what: str) -> dict[str, bytes]:
+    """Every file under ``folder`` by its path inside it, in order, read without ever leaving
+    the folder: a symbolic link to anything outside it (``/proc/self/environ``, a secret), a
+    broken link, a FIFO or a device is refused, naming it (``what`` names the folder)."""
+    root = folder.resolve()
+    files: dict[str, bytes] = {}
+    stack: list[tuple[Path, str, frozenset[Path]]] = [(root, "", frozenset({root}))]
+    while stack:
+        real, prefix, branch = stack.pop()
+        with os.scandir(real) as scanned:
+            entries = sorted(scanned, key=lambda e: e.name)
+        for entry in entries:
+            rel, shown = prefix + entry.name, folder / (prefix + entry.name)
+            target = Path(entry.path)
+            if entry.is_symlink():
+                target = target.resolve()
+                if not is_within(target, root):
+                    raise BuildError(
+                        f"{shown}: a symbolic link to {target}, outside {what} {folder}: "
+                        f"okrsite never publishes what lies outside it; copy the file in instead"
+                    )
+            try:
+                info = target.stat()
+            except FileNotFoundError:
+                raise BuildError(f"{shown}: a broken symbolic link in {what}") from None
+            if stat.S_ISDIR(info.st_mode):
+                if target not in branch:  # a link to a folder above it would never end
+                    stack.append((target, rel + "/", branch | {target}))
+            elif stat.S_ISREG(info.st_mode):
+                files[rel] = target.read_bytes()
+            else:
+                raise BuildError(f"{shown}: not a regular file (a FIFO, socket or device) "
+                                 f"in {what}; remove it")
+    return dict(sorted(files.items()))
+
+
 def read_user_docs(docs: Path | None) -> dict[str, bytes]:
     """The user's own pages and assets, by path inside their docs folder."""
-    if docs is None:
-        return {}
-    files = {}
-    for path in sorted(docs.rglob("*")):
-        if path.is_file():
-            files[path.relative_to(docs).as_posix()] = path.read_bytes()
-    clashes = [rel for rel in files if rel.startswith(GENERATED) or rel == "index.md"]
+    return {} if docs is None else read_folder(docs, "the docs folder")
+
+
+def site_path(rel: str) -> str:
+    """Where MkDocs puts a file of ``docs/`` in the site (directory URLs):
+    ``units.md`` -> ``units/index.html``, ``a/README.md`` -> ``a/index.html``."""
+    if not rel.endswith(MARKDOWN_SUFFIXES):
+        return rel
+    folder, _, name = rel.rpartition("/")
+    stem = name.rsplit(".", 1)[0]
+    url = f"{folder}/" if folder else ""
+    return f"{url}index.html" if stem in ("index", "README") else f"{url}{stem}/index.html"
+
+
+def refuse_collisions(mine: Mapping[str, bytes], content: SiteContent, docs: Path | None) -> None:
+    """The user's files may not take a path of the generated site: neither a generated page's
+    or file's place (``docs/units.md`` is the page ``/units/``) nor one of its folders."""
+    generated = {f"{page.url}index.html": f"the generated page /{page.url} ({page.title})"
+                 for page in content.pages}
+    generated.update({path: f"the generated file /{path}" for path in content.files})
+    folders = [path for path in GENERATED if path.endswith("/")]
+    clashes = []
+    for rel in mine:
+        out = site_path(rel)
+        if out in generated:
+            clashes.append(f"{docs}/{rel} (/{out.removesuffix('index.html')}) collides "
+                           f"with {generated[out]}")
+        elif rel in GENERATED or out in GENERATED:
+            clashes.append(f"{docs}/{rel} collides with the generated /{rel}")
+        elif any(rel.startswith(f) or out.startswith(f) for f in folders):
+            folder = next(f for f in folders if rel.startswith(f) or out.startswith(f))
+            clashes.append(f"{docs}/{rel} (/{out.removesuffix('index.html')}) lies in "
+                           f"/{folder}, which the generated site uses")
     if clashes:
-        listed = ", ".join(f"{docs}/{rel}" for rel in clashes)
-        raise BuildError(f"these files use paths of the generated site; rename them: {listed}")
-    return files
+        raise BuildError("these files of yours use paths of the generated site; rename them: "
+                         + "; ".join(clashes))
+
+
+# --- where the folders may be -------------------------------------------------------------------
+
+
+def overlap(a: Path, b: Path) -> bool:
+    """One of two (resolved) folders is, holds or lies inside the other."""
+    return is_within(a, b) or is_within(b, a)
+
+
+def check_folders(
+    *,
+    goals_dir: Path,
+    config_file: Path | None,
+    staging_dir: Path,
+    site_dir: Path | None = None,
+) -> None:
+    """Refuse folders that a build would destroy or publish: a site or staging folder that
+    is, holds or lies inside the goals or the docs folder (the swap replaces the site whole,
+    the staging folder is emptied), and a goals folder inside the docs folder (or the docs
+    folder itself), whose files, private ones too, would be published as they are."""
+    goals = goals_dir.resolve()
+    docs = docs_folder(read_user_config(config_file), config_dir(config_file))
+    if docs.is_dir() and overlap(goals, docs):
+        raise BuildError(
+            f"{goals_dir}: the goals folder and the docs folder ({docs}) overlap: every goal "
+            f"file, private ones too, would be published as it is; keep the goals folder out "
+            f"of docs_dir"
+        )
+    config = config_file.resolve() if config_file is not None else None
+    for label, option, path in (("site", "-d/--site-dir", site_dir),
+                                ("staging", "--staging-dir", staging_dir)):
+        if path is None:
+            continue
+        resolved = path.resolve()
+        for what, other in (("the goals folder", goals), ("the docs folder", docs)):
+            if overlap(resolved, other):
+                raise BuildError(
+                    f"{path}: the {label} folder may not be, hold or lie inside {what} "
+                    f"({other}): builds replace or empty it; choose another {option}"
+                )
+        if config is not None and is_within(config, resolved):
+            raise BuildError(f"{path}: the {label} folder may not hold your MkDocs "
+                             f"configuration ({config}); choose another {option}")
+    if site_dir is not None and overlap(site_dir.resolve(), staging_dir.resolve()):
+        raise BuildError(f"{site_dir}: the site folder and the staging folder ({staging_dir}) "
+                         f"overlap; give them separate places")
 
 
 def theme_files(user: Mapping[str, Any], base: Path) -> dict[str, bytes]:
@@ -135,11 +259,9 @@ def theme_files(user: Mapping[str, Any], base: Path) -> dict[str, bytes]:
         files[f"theme/{path.relative_to(ours).as_posix()}"] = path.read_bytes()
     theme = user.get("theme")
     custom = theme.get("custom_dir") if isinstance(theme, dict) else None
-    if custom:
-        folder = base / str(custom)
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                files[f"theme/{path.relative_to(folder).as_posix()}"] = path.read_bytes()
+    if custom and (base / str(custom)).is_dir():
+        mine = read_folder(base / str(custom), "the theme's custom_dir")
+        files.update({f"theme/{rel}": data for rel, data in mine.items()})
     return files
 
 
@@ -156,7 +278,9 @@ def project_files(
     """Every file of the staging project by its path inside the staging folder."""
     user = read_user_config(config_file)
     base = config_dir(config_file)
-    mine = read_user_docs(user_docs(user, base))
+    docs = user_docs(user, base)
+    mine = read_user_docs(docs)
+    refuse_collisions(mine, content, docs)
     pages = sorted(rel for rel in mine if rel.endswith(".md"))
     config = deep_merge(derive_config(user, content, pages, base, default_name), extra_config)
     files = {f"docs/{rel}": data for rel, data in mine.items()}
@@ -187,12 +311,33 @@ def files_under(root: Path) -> Iterator[str]:
                     yield prefix + entry.name
 
 
-def sync_tree(root: Path, files: Mapping[str, bytes]) -> None:
-    """Make ``root`` hold exactly ``files``; unchanged files are not rewritten (serve)."""
-    if root.exists() and any(root.iterdir()) and not (root / STAGING_MARKER).is_file():
+def refuse_foreign(root: Path) -> None:
+    """A folder that holds anything but is not an okrsite staging folder is not ours to empty."""
+    try:
+        names = set(os.listdir(root)) - {LOCK_FILE}
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    except OSError as exc:
+        raise BuildError(f"{root}: cannot read the staging folder: {exc.strerror}") from exc
+    if names and not (root / STAGING_MARKER).is_file():
         raise BuildError(f"{root}: not empty and not an okrsite staging folder; refusing to use it")
+
+
+def sync_tree(root: Path, files: Mapping[str, bytes]) -> None:
+    """Make ``root`` hold exactly ``files``; unchanged files are not rewritten (serve).
+
+    A file system that fails (full, read-only) is a :class:`BuildError` naming the file."""
+    refuse_foreign(root)
+    try:
+        write_tree(root, files)
+    except OSError as exc:
+        reason = f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc)
+        raise BuildError(f"{root}: cannot write the staging project: {reason}") from exc
+
+
+def write_tree(root: Path, files: Mapping[str, bytes]) -> None:
     root.mkdir(parents=True, exist_ok=True)
-    existing = set(files_under(root))
+    existing = set(files_under(root)) - {LOCK_FILE}
     for rel in sorted(existing - files.keys()):
         (root / rel).unlink()
         remove_empty_folders(root, rel)
@@ -207,7 +352,10 @@ def sync_tree(root: Path, files: Mapping[str, bytes]) -> None:
             if folder not in folders:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 folders.add(folder)
-        target.write_bytes(data)
+        try:
+            target.write_bytes(data)
+        except OSError as exc:  # a full disk names no file: name the one being written
+            raise OSError(exc.errno, exc.strerror, exc.filename or str(target)) from exc
 
 
 def remove_empty_folders(root: Path, rel: str) -> None:

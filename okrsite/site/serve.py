@@ -15,8 +15,9 @@ once (an error then ends the command), builds it, and serves the site with MkDoc
    :class:`~.incremental.Engine` has MkDocs rebuild what they touch. While it runs, the dev
    server holds requests back, so no browser sees a half-written site.
 3. **Later work.** A source may leave work for later (``Refresh.more``: okrsite re-renders
-   the overview pages after the pages an edit changed are visible); the builder then rewrites
-   the trigger, and the next build does it unless new changes came first.
+   the overview pages once the pages an edit changed are visible). A thread of its own
+   (:class:`Later`) does it while the site is served, stopping when new changes come; its
+   result goes through the next build like a refresh's.
 4. **Errors.** When the goals (or the build) fail, the site stays the last good version and
    every page it serves carries a banner naming each problem's file, line and message
    (:func:`with_banner`, a WSGI middleware set with the server's ``set_app``: nothing of it is
@@ -31,6 +32,7 @@ any thread starts, may.
 
 from __future__ import annotations
 
+import gc
 import html
 import logging
 import signal
@@ -48,8 +50,8 @@ from ..errors import BuildError, GoalErrors, OkrError
 
 log = logging.getLogger("okrsite")
 
-QUIET_MS = 50
-"""A change is handled once the watched folders have been quiet this long (watchfiles' ``step``);
+QUIET_MS = 100
+"""A change is handled once the watched folders have been quiet this long (watchfiles' ``step``):
 changes that follow each other more closely make one refresh."""
 MAX_WAIT_MS = 400
 """A stream of changes is handled after this long at most (watchfiles' ``debounce``)."""
@@ -57,6 +59,8 @@ TRIGGER_POLL_S = 0.02
 """How often the dev server looks at the trigger file (one ``stat``)."""
 NUDGE_S = 0.5
 """How often the trigger is rewritten again while changes wait for the builder."""
+LATER_DELAY_S = 0.2
+"""The work a refresh left for later starts this long after it (if nothing else came)."""
 BANNER_LIMIT = 20
 """Problems listed on the banner; the rest are counted."""
 
@@ -85,14 +89,29 @@ class Source(Protocol):
         """The whole staging project."""
         ...
 
-    def refresh(self, changed: set[Path], interrupted: Callable[[], bool]) -> Refresh:
-        """The staging files ``changed`` paths alter (an empty set: the work left for later).
-        ``interrupted()`` says new changes are waiting: later work may stop early."""
+    def refresh(self, changed: set[Path]) -> Refresh:
+        """The staging files that ``changed`` paths alter (on the builder's thread)."""
+        ...
+
+    def later(self, interrupted: Callable[[], bool]) -> object | None:
+        """Do the work a refresh left for later, on a thread of its own while the site is
+        served; ``None`` when there is none, or when ``interrupted()`` (new changes wait)
+        made it stop. It changes nothing: :meth:`commit` takes its result."""
+        ...
+
+    def commit(self, done: object) -> Refresh | None:
+        """The staging files of work done :meth:`later` (on the builder's thread); ``None``
+        when a refresh since made it stale."""
         ...
 
     def watched(self) -> list[tuple[Path, bool]]:
         """What to watch: each path with whether it is a folder (watched through and through)
         or a file."""
+        ...
+
+    def relevant(self, path: Path) -> bool:
+        """Whether a change of ``path`` may matter (asked on a watcher thread): the others
+        cause no build, and no reload."""
         ...
 
 
@@ -130,8 +149,8 @@ class Changes:
             self.trigger.write_text(f"{self.count}\n")
 
 
-def watch_loop(paths: Sequence[Path], folders: bool, changes: Changes,
-               stop: threading.Event) -> None:
+def watch_loop(paths: Sequence[Path], folders: bool, relevant: Callable[[Path], bool],
+               changes: Changes, stop: threading.Event) -> None:
     """A watcher thread: queue what changes in ``paths`` until ``stop`` is set. Folders are
     watched through and through; files through their folder, so that an editor that saves by
     renaming is seen too. It survives any error (logged) and watches again what exists."""
@@ -153,7 +172,10 @@ def watch_loop(paths: Sequence[Path], folders: bool, changes: Changes,
                 continue
             for batch in watch(*roots, watch_filter=wanted, recursive=folders, step=QUIET_MS,
                                debounce=MAX_WAIT_MS, stop_event=stop, raise_interrupt=False):
-                changes.add(Path(changed) for _, changed in batch)
+                found = [path for path in (Path(changed) for _, changed in batch)
+                         if relevant(path)]
+                if found:
+                    changes.add(found)
                 if not all(root.is_dir() for root in roots):
                     break  # a watched folder went away: watch what is there again
         except Exception:
@@ -238,8 +260,42 @@ def with_banner(app: App, current: Callable[[], bytes | None]) -> App:
 # --- the builder ------------------------------------------------------------------------------
 
 
+class Later:
+    """The thread that does the work refreshes leave for later (:meth:`Source.later`), so that
+    the dev server keeps answering meanwhile; its result waits in :attr:`ready` for the next
+    build."""
+
+    def __init__(self, source: Source, changes: Changes) -> None:
+        self.source = source
+        self.changes = changes
+        self.wanted = threading.Event()
+        self.ready: object | None = None
+
+    def run(self, stop: threading.Event) -> None:
+        def interrupted() -> bool:
+            return stop.is_set() or self.changes.waiting()
+
+        while not stop.is_set():
+            if not self.wanted.wait(NUDGE_S):
+                continue
+            self.wanted.clear()
+            if stop.wait(LATER_DELAY_S):  # the browsers reload what the refresh changed first
+                return
+            if self.ready is not None:
+                continue  # a result waits for the builder, which asks again if need be
+            try:
+                done = self.source.later(interrupted)
+            except Exception:
+                log.exception("the preview's later work failed")
+                continue
+            if done is not None:
+                self.ready = done
+                self.changes.kick()
+
+
 class Preview:
-    """The dev server's builder: refresh the source, write the staging files, rebuild."""
+    """The dev server's builder: refresh the source (or take the work done later), write the
+    staging files that differ, and only then rebuild."""
 
     def __init__(self, source: Source, staging_dir: Path, site_dir: Path,
                  changes: Changes) -> None:
@@ -249,6 +305,7 @@ class Preview:
         self.staging = Staging(staging_dir)
         self.engine = Engine(self.staging, site_dir)
         self.changes = changes
+        self.later = Later(source, changes)
         self.banner: bytes | None = None
 
     def start(self) -> None:
@@ -257,10 +314,15 @@ class Preview:
 
     def __call__(self) -> None:
         """One refresh and build. Never raises: the dev server would stop serving."""
+        ready, self.later.ready = self.later.ready, None
         changed = self.changes.take()
         try:
             start = time.perf_counter()
-            result = self.source.refresh(changed, self.changes.waiting)
+            result = (self.source.commit(ready) if ready is not None and not changed
+                      else None)
+            refreshed = result is None
+            if result is None:
+                result = self.source.refresh(changed)
             written = (self.staging.replace(result.files) if result.files is not None
                        else self.staging.update(result.updates))
             staged = time.perf_counter()
@@ -273,15 +335,15 @@ class Preview:
             log.exception("the preview failed")
             self.fail(exc)
             return
-        if self.banner is not None:
+        if refreshed and self.banner is not None:
             log.info("problems fixed: the preview is up to date again")
-        self.banner = None
+            self.banner = None
         if result.summary or written:
             log.info("%s; %d staging files written (%.2f s); MkDocs: %s (%.2f s)",
                      result.summary or "refreshed", len(written), staged - start, done,
                      built - staged)
         if result.more:
-            self.changes.kick()
+            self.later.wanted.set()
 
     def fail(self, exc: BaseException) -> None:
         found = notices(exc)
@@ -320,6 +382,10 @@ def serve_project(
         preview = Preview(source, staging_dir, Path(temp) / "site", changes)
         try:
             preview.start()  # no thread runs yet: the first rendering may fork
+            # What the first build left alive lives as long as the preview: the garbage
+            # collector need not look through it again at every edit.
+            gc.collect()
+            gc.freeze()
             config = preview.engine.config
             assert config is not None  # the first build loaded it
             host, port = (parse_dev_addr(dev_addr) if dev_addr
@@ -332,7 +398,7 @@ def serve_project(
             server.error_handler = lambda code: error_page(site_dir, code)
             server.set_app(with_banner(server.serve_request, lambda: preview.banner))
             server.watch(str(changes.trigger), recursive=False)
-            with watching(source.watched(), changes):
+            with watching(source, changes, preview.later):
                 serving(server, open_in_browser)
         finally:
             preview.engine.shutdown()
@@ -345,18 +411,22 @@ def error_page(site_dir: Path, code: int) -> bytes | None:
 
 
 @contextmanager
-def watching(watched: Sequence[tuple[Path, bool]], changes: Changes) -> Iterator[None]:
-    """The watcher threads, one for the folders and one for single files; and a first look at
-    everything once they run (whatever changed while the first build ran)."""
+def watching(source: Source, changes: Changes, later: Later) -> Iterator[None]:
+    """The threads: the watchers (one for the folders, one for single files), the nudger and
+    the later work; and a first look at everything once they run (whatever changed while the
+    first build ran)."""
     stop = threading.Event()
+    watched = source.watched()
     groups = {kind: [path for path, folder in watched if folder is kind] for kind in (True, False)}
     threads = [
-        threading.Thread(target=watch_loop, args=(paths, kind, changes, stop), daemon=True,
-                         name="okrsite-watch")
+        threading.Thread(target=watch_loop, args=(paths, kind, source.relevant, changes, stop),
+                         daemon=True, name="okrsite-watch")
         for kind, paths in groups.items() if paths
     ]
     threads.append(threading.Thread(target=nudge, args=(changes, stop), daemon=True,
                                     name="okrsite-nudge"))
+    threads.append(threading.Thread(target=later.run, args=(stop,), daemon=True,
+                                    name="okrsite-later"))
     for thread in threads:
         thread.start()
     changes.add(path for path, _ in watched)
