@@ -32,7 +32,6 @@ any thread starts, may.
 
 from __future__ import annotations
 
-import gc
 import html
 import logging
 import signal
@@ -382,10 +381,6 @@ def serve_project(
         preview = Preview(source, staging_dir, Path(temp) / "site", changes)
         try:
             preview.start()  # no thread runs yet: the first rendering may fork
-            # What the first build left alive lives as long as the preview: the garbage
-            # collector need not look through it again at every edit.
-            gc.collect()
-            gc.freeze()
             config = preview.engine.config
             assert config is not None  # the first build loaded it
             host, port = (parse_dev_addr(dev_addr) if dev_addr
