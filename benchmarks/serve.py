@@ -3,8 +3,10 @@
 Generates the synthetic organisation, starts ``okrsite serve`` (a real process on 127.0.0.1 and
 a free port) and, for ``--edits`` objectives spread over the unit tree, changes one key result's
 ``current`` in the objective's file and polls the objective's page over HTTP until the new value
-shows. Between two edits it waits until ``api/okrs.json`` has the new value too (the overview
-pages and the other files are re-rendered after the edited pages show) and the preview is idle.
+shows (fetched again each time the dev server's live-reload request returns, as a browser
+reloads it). Between two edits it waits until ``api/okrs.json`` has the new value too (the
+overview pages and the other files are re-rendered after the edited pages show) and the
+preview is idle.
 Then, in the same run:
 
 * a title change that alters the navigation (a department in the nav renamed in ``org.yml``),
@@ -62,14 +64,25 @@ def fetch(url: str) -> str | None:
         return None
 
 
+LIVERELOAD = re.compile(r"livereload\((\d+), (\d+)\);")
+"""The call MkDocs' dev server adds to every page: the site's version and the page's id."""
+
+
 def poll(url: str, shows: str, since: float) -> float:
-    """Seconds from ``since`` until the page at ``url`` contains ``shows``."""
+    """Seconds from ``since`` until the page at ``url`` contains ``shows``, watched as a
+    browser watches it: fetched again each time the dev server's live-reload request (which
+    it answers once a newer version of the site is served) returns."""
+    base = url.split("/", 3)
     deadline = time.monotonic() + WAIT_S
     while time.monotonic() < deadline:
         text = fetch(url)
         if text is not None and shows in text:
             return time.perf_counter() - since
-        time.sleep(0.01)
+        found = LIVERELOAD.search(text or "")
+        if found is None:
+            time.sleep(0.05)  # not served yet
+            continue
+        fetch(f"{base[0]}//{base[2]}/livereload/{found.group(1)}/{found.group(2)}")
     raise SystemExit(f"gave up waiting for {shows!r} on {url}")
 
 

@@ -145,22 +145,33 @@ def structure(goals: Goals) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
-def related(goals: Goals, objective: Objective) -> tuple[set[str], set[str]]:
-    """The objectives whose numbers or titles ``objective``'s page and card show (those
-    aligned to it, those its shared key results come from, those sharing its key results),
-    and the KPIs its key results use."""
-    objectives = {o.id for o in goals.all_aligned(objective.id)}
-    kpis = set()
+@dataclass(frozen=True, slots=True)
+class Related:
+    """What of other goals an objective's page and its card on its unit's page show."""
+
+    rows: frozenset[str]
+    """Objectives listed on its page with their titles and scores: those aligned to it and
+    those sharing its key results."""
+    sources: frozenset[str]
+    """Objectives its shared key results take their numbers and titles from (its card shows
+    them too)."""
+    kpis: frozenset[str]
+    """KPIs its key results (or their sources) use."""
+
+
+def related(goals: Goals, objective: Objective) -> Related:
+    rows = {o.id for o in goals.all_aligned(objective.id)}
+    sources, kpis = set(), set()
     for kr in objective.key_results:
         measured = kr
         source = goals.shared_source(kr) if kr.type == "shared" else None
         if source is not None:
-            objectives.add(source[0].id)
+            sources.add(source[0].id)
             measured = source[1]
-        objectives.update(o.id for o, _ in goals.shared_by(objective.id, kr.id))
+        rows.update(o.id for o, _ in goals.shared_by(objective.id, kr.id))
         if measured.kpi:
             kpis.add(measured.kpi)
-    return objectives, kpis
+    return Related(frozenset(rows), frozenset(sources), frozenset(kpis))
 
 
 def org_structure(org: Org) -> tuple[Any, ...]:
@@ -197,24 +208,25 @@ def affected(old: Version, goals: Goals, card: Scorecard, view: View) -> Affecte
     owner = {o.id: o.owner for o in goals.objectives}
 
     def shows(objective: Objective) -> bool:
-        objectives, used = near[objective.id]
-        return (objective.id in changed or not objectives.isdisjoint(changed)
-                or not used.isdisjoint(kpis)
+        this = near[objective.id]
+        return (objective.id in changed or not this.rows.isdisjoint(changed)
+                or not this.sources.isdisjoint(changed) or not this.kpis.isdisjoint(kpis)
                 or any(a.id in retitled for a in goals.ancestors(objective.id))
-                or objective.owner in renamed or any(owner[o] in renamed for o in objectives))
+                or objective.owner in renamed or any(owner[o] in renamed for o in this.rows))
 
     def unit_shows(unit_id: str) -> bool:
         owned = view.owned.get(unit_id, [])
         return (unit_id in units
-                or any(o.id in changed or not near[o.id][0].isdisjoint(changed) for o in owned)
+                or any(o.id in changed or not near[o.id].sources.isdisjoint(changed)
+                       for o in owned)
                 or any(k.id in kpis for k in view.unit_kpis.get(unit_id, []))
                 or any(sub.id in units or sub.id in renamed
                        for sub in view.sub_units.get(unit_id, []))
                 or any(u.id in renamed for u in org.unit_chain(unit_id)))
 
     users: dict[str, set[str]] = {}
-    for objective_id, (_, used) in near.items():
-        for kpi in used:
+    for objective_id, this in near.items():
+        for kpi in this.kpis:
             users.setdefault(kpi, set()).add(objective_id)
     return Affected(
         objectives=frozenset(o.id for o in goals.objectives if not o.private and shows(o)),

@@ -17,7 +17,8 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -47,6 +48,16 @@ def okrsite(cwd: Path, *args: str, timeout: float = DEADLINE) -> subprocess.Comp
 def start(cwd: Path, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "okrsite", *args], cwd=cwd, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def kill(process: subprocess.Popen[str]) -> None:
+    """``kill -9`` and reap it. Its output is not read: a worker it leaves behind would hold
+    the pipes open, and reading them would wait for that worker instead of failing."""
+    process.send_signal(signal.SIGKILL)
+    process.wait(DEADLINE)
+    for stream in (process.stdout, process.stderr):
+        if stream is not None:
+            stream.close()
 
 
 BUILD = ("build", "--no-git", "--as-of", AS_OF)
@@ -349,7 +360,8 @@ def test_two_builds_at_once_give_one_complete_site(tmp_path: Path) -> None:
     expected = snapshot(root / "site")
     shutil.rmtree(root / "site")
     builds = [start(root, *BUILD) for _ in range(2)]
-    results = [(b.wait(DEADLINE), *b.communicate()) for b in builds]
+    outputs = [b.communicate(timeout=DEADLINE) for b in builds]
+    results = [(b.returncode, out, err) for b, (out, err) in zip(builds, outputs, strict=True)]
     for code, _, err in results:
         assert code == 0 or (code == 1 and "is in use by another okrsite build" in err), err
         assert "Traceback" not in err
@@ -382,16 +394,15 @@ def alive(pid: int) -> bool:
     return stat.rpartition(")")[2].split()[0] != "Z"
 
 
-def wait_until(condition: object, process: subprocess.Popen[str] | None = None) -> bool:
+def wait_until(condition: Callable[[], bool], process: subprocess.Popen[str] | None = None,
+               what: str = "the build never got there") -> bool:
     """Poll ``condition()`` until true; ``False`` if ``process`` ended first. Fails the test
-    after :data:`DEADLINE` seconds."""
-    import time
-
+    with ``what`` after :data:`DEADLINE` seconds."""
     deadline = time.monotonic() + DEADLINE
-    while not condition():  # type: ignore[operator]
+    while not condition():
         if process is not None and process.poll() is not None:
             return False
-        assert time.monotonic() < deadline, "the process never got there"
+        assert time.monotonic() < deadline, what
         time.sleep(0.002)
     return True
 
@@ -423,9 +434,7 @@ def test_a_killed_build_leaves_the_previous_site_or_the_new_one_complete(
 
     condition = {"start": lambda: True, "staging": locked, "engine": engine_writes}[when]
     wait_until(condition, build)
-    build.send_signal(signal.SIGKILL)
-    build.wait(DEADLINE)
-    build.communicate()
+    kill(build)
     assert snapshot(root / "site") in (old_site, new_site)
     done = okrsite(root, *BUILD)  # the next build cleans up and completes
     assert done.returncode == 0, done.stderr
@@ -452,10 +461,9 @@ def test_a_build_killed_while_rendering_leaves_no_worker_behind(tmp_path: Path) 
         return bool(workers)
 
     assert wait_until(rendering, build), build.communicate()
-    build.send_signal(signal.SIGKILL)
-    build.wait(DEADLINE)
-    build.communicate()
-    assert wait_until(lambda: not any(alive(pid) for pid in workers))
+    kill(build)
+    assert wait_until(lambda: not any(alive(pid) for pid in workers),
+                      what=f"the workers {sorted(workers)} outlived the killed build")
     assert snapshot(root / "site") == before
     stray = list(root.glob(".site.new-*"))
     assert stray and not any(swap.in_use(p) for p in stray)  # the next build removes them

@@ -256,14 +256,15 @@ class Engine:
         self.pages_plugin = Incremental(staging)
         self.pages_files: dict[str, bytes] = {}
 
-    def build(self, changed: set[str]) -> str:
-        """Bring the site up to date after ``changed`` staging files; what it did, in words.
+    def build(self, changed: set[str]) -> str | None:
+        """Bring the site up to date after ``changed`` staging files; what it did, in words
+        (``None``: nothing to do).
 
         A failed build raises :class:`BuildError`, and the next one is full."""
         full = self.needs_full or any(rel == "mkdocs.yml" or rel.startswith("theme/")
                                       for rel in changed)
         if not changed and not full:
-            return "nothing to rebuild"
+            return None
         self.needs_full = True  # until this build succeeds
         if not full:
             pages = self.generated_only(changed)

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 import signal
 import tempfile
 import threading
@@ -142,10 +143,13 @@ class Changes:
             return bool(self.paths)
 
     def kick(self) -> None:
-        """Tell the dev server to build (it watches the trigger file)."""
+        """Tell the dev server to build (it watches the trigger file, which is replaced whole:
+        its poll never sees it half-written, and so never counts one kick twice)."""
         with self.lock:
             self.count += 1
-            self.trigger.write_text(f"{self.count}\n")
+            fresh = self.trigger.with_name(f"{self.trigger.name}.new")
+            fresh.write_text(f"{self.count}\n")
+            os.replace(fresh, self.trigger)
 
 
 def watch_loop(paths: Sequence[Path], folders: bool, relevant: Callable[[Path], bool],
@@ -269,10 +273,12 @@ class Later:
         self.changes = changes
         self.wanted = threading.Event()
         self.ready: object | None = None
+        self.refreshing = threading.Event()
+        """Set while the builder refreshes: the later work gives way."""
 
     def run(self, stop: threading.Event) -> None:
         def interrupted() -> bool:
-            return stop.is_set() or self.changes.waiting()
+            return stop.is_set() or self.changes.waiting() or self.refreshing.is_set()
 
         while not stop.is_set():
             if not self.wanted.wait(NUDGE_S):
@@ -306,26 +312,39 @@ class Preview:
         self.changes = changes
         self.later = Later(source, changes)
         self.banner: bytes | None = None
+        self.unbuilt: set[str] = set()
+        """Staging files written since the last build."""
 
     def start(self) -> None:
         """The first build; its errors end the command."""
         self.engine.build(self.staging.replace(self.source.start()))
 
     def __call__(self) -> None:
-        """One refresh and build. Never raises: the dev server would stop serving."""
+        """Write the work done later (when still current), refresh with the changed paths
+        (when there are any), then build what was written. Never raises: the dev server would
+        stop serving."""
         ready, self.later.ready = self.later.ready, None
         changed = self.changes.take()
+        if ready is None and not changed and not self.unbuilt:
+            return  # a nudge the build before already answered
+        done: list[Refresh] = []
+        refreshed = False
         try:
             start = time.perf_counter()
-            result = (self.source.commit(ready) if ready is not None and not changed
-                      else None)
-            refreshed = result is None
-            if result is None:
-                result = self.source.refresh(changed)
-            written = (self.staging.replace(result.files) if result.files is not None
-                       else self.staging.update(result.updates))
+            if ready is not None:
+                committed = self.source.commit(ready)
+                if committed is not None:
+                    done.append(self.stage(committed))
+            if changed:
+                self.later.refreshing.set()
+                try:
+                    done.append(self.stage(self.source.refresh(changed)))
+                finally:
+                    self.later.refreshing.clear()
+                refreshed = True
             staged = time.perf_counter()
-            done = self.engine.build(written)
+            what = self.engine.build(self.unbuilt)
+            self.unbuilt = set()
             built = time.perf_counter()
         except OkrError as exc:
             self.fail(exc)
@@ -337,12 +356,18 @@ class Preview:
         if refreshed and self.banner is not None:
             log.info("problems fixed: the preview is up to date again")
             self.banner = None
-        if result.summary or written:
-            log.info("%s; %d staging files written (%.2f s); MkDocs: %s (%.2f s)",
-                     result.summary or "refreshed", len(written), staged - start, done,
-                     built - staged)
-        if result.more:
+        summary = "; ".join(r.summary for r in done if r.summary)
+        if summary or what is not None:
+            log.info("%s (%.2f s); MkDocs: %s (%.2f s)", summary or "refreshed",
+                     staged - start, what or "nothing to rebuild", built - staged)
+        if any(r.more for r in done):
             self.later.wanted.set()
+
+    def stage(self, result: Refresh) -> Refresh:
+        """Write ``result``'s staging files; those that changed wait for the next build."""
+        self.unbuilt |= (self.staging.replace(result.files) if result.files is not None
+                         else self.staging.update(result.updates))
+        return result
 
     def fail(self, exc: BaseException) -> None:
         found = notices(exc)

@@ -78,7 +78,7 @@ def atomic_site(site_dir: Path) -> Iterator[Path]:
     finally:
         release(lock)
     if replaced is not None:
-        shutil.rmtree(replaced, ignore_errors=True)
+        remove(replaced)
 
 
 def swap(new: Path, site_dir: Path, old: Path) -> Path | None:
@@ -196,4 +196,13 @@ def tidy(site_dir: Path) -> None:
     for path in leftovers(site_dir):
         token = path.name.rpartition("-")[2]
         if token not in running:
-            shutil.rmtree(path, ignore_errors=True)
+            remove(path)
+
+
+def remove(path: Path) -> None:
+    """Delete a folder (or the symbolic link a replaced site was), as far as possible."""
+    if path.is_symlink():
+        with contextlib.suppress(OSError):
+            path.unlink()
+    else:
+        shutil.rmtree(path, ignore_errors=True)
