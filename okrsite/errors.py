@@ -27,10 +27,16 @@ class Problem:
     message: str
     """What is wrong, in the user's terms."""
 
+    @property
+    def where(self) -> str:
+        """``file:line``; the file alone for a problem of the file or folder as a whole (a
+        line 0 would send an editor that jumps to ``file:line`` nowhere)."""
+        return f"{self.file}:{self.line}" if self.line else self.file
+
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}"
-        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
-        return terminal_safe(text)
+        """``file:line: field: message``, as every command prints it."""
+        parts = (self.where, self.path, self.message) if self.path else (self.where, self.message)
+        return terminal_safe(": ".join(parts))
 
     def as_dict(self) -> dict[str, object]:
         return {"file": self.file, "line": self.line, "path": self.path, "message": self.message}

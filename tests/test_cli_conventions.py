@@ -98,6 +98,31 @@ def test_check_and_show_count_errors_alike(tmp_path: Path) -> None:
         1, f"{problem}\nError: 1 error in the goal files\n")
 
 
+READERS = {
+    "check": ["check"],
+    "show": ["show", "--as-of", AS_OF],
+    "build": ["build", "--no-git", "--as-of", AS_OF],
+}
+"""The commands that print the problems of the goal files, as each is run."""
+
+
+@pytest.mark.parametrize("command", sorted(READERS))
+def test_a_problem_of_a_whole_file_or_folder_is_printed_without_a_line(
+    tmp_path: Path, command: str
+) -> None:
+    shutil.copytree(WORKFLOW_GOALS, tmp_path / "goals")
+    last = "1 error in the goal files\n" if command == "check" else (
+        "Error: 1 error in the goal files\n")
+    (tmp_path / "goals" / "sales" / "gone.md").symlink_to("nowhere.md")  # the file as a whole
+    assert invoke_in(tmp_path, *READERS[command]) == (
+        1, f"goals/sales/gone.md: is a broken symbolic link\n{last}")
+    (tmp_path / "goals" / "sales" / "gone.md").unlink()
+    (tmp_path / "goals" / "org.yml").unlink()  # the folder as a whole
+    assert invoke_in(tmp_path, *READERS[command]) == (
+        1, f"goals/org.yml: missing: a goals folder needs an org.yml\n{last}")
+    assert not (tmp_path / "site").exists()
+
+
 # --- build and serve: mkdocs' -s, -q, -v ----------------------------------------------------------
 
 

@@ -172,7 +172,7 @@ def test_an_upper_case_md_suffix_is_reported(tiny_goals: Path) -> None:
     code, output = invoke_in(tiny_goals.parent, "check", "goals")
     assert code == 1
     assert output.splitlines()[0] == (
-        "goals/sales/Deals.MD:0: goal files end in lower-case .md: rename it to Deals.md "
+        "goals/sales/Deals.MD: goal files end in lower-case .md: rename it to Deals.md "
         "(as it is, it is not read)"
     )
     assert "_draft" not in output

@@ -66,7 +66,7 @@ BYTE_CASES = [
     ),
     pytest.param(
         b"---\ntitle: " + b"x" * MAX_FILE_BYTES + b"\n---\n",
-        ["goals/win.md:0: file is larger than 1000 kB"],
+        ["goals/win.md: file is larger than 1000 kB"],
         id="an oversized file",
     ),
     pytest.param(
@@ -137,7 +137,7 @@ def test_an_org_yml_too_large() -> None:
     source = Source(ORG_FILE, "goals/org.yml", b"#" * (MAX_FILE_BYTES + 1))
     org, problems = parse_org(source)
     assert org is None
-    assert [str(p) for p in problems] == ["goals/org.yml:0: file is larger than 1000 kB"]
+    assert [str(p) for p in problems] == ["goals/org.yml: file is larger than 1000 kB"]
 
 
 # --- plain values the YAML 1.2 way ---------------------------------------------------------
@@ -263,11 +263,11 @@ def test_the_minimal_fixture_loads() -> None:
 def test_a_missing_org_yml_and_a_missing_folder(tmp_path: Path) -> None:
     tree = load_sources([Source("win.md", "goals/win.md", GOAL)])
     assert [str(p) for p in tree.problems] == [
-        "goals/org.yml:0: missing: a goals folder needs an org.yml"
+        "goals/org.yml: missing: a goals folder needs an org.yml"
     ]
     assert len(tree.goals) == 1
     tree = load_goals(tmp_path / "nope", "nope")
-    assert [str(p) for p in tree.problems] == ["nope:0: no such goals folder"]
+    assert [str(p) for p in tree.problems] == ["nope: no such goals folder"]
 
 
 def test_a_broken_file_keeps_the_others() -> None:
@@ -297,9 +297,9 @@ def test_files_that_are_not_regular_files_are_refused_without_reading_them(
     (goals / "huge.md").write_bytes(b"---\n" + b"#" * (MAX_FILE_BYTES + 1))
     tree = load_goals(goals, "goals")
     assert [str(p) for p in tree.problems] == [
-        "goals/gone.md:0: is a broken symbolic link",
-        "goals/huge.md:0: file is larger than 1000 kB",
-        "goals/pipe.md:0: is not a regular file",
-        "goals/zero.md:0: is not a regular file",
+        "goals/gone.md: is a broken symbolic link",
+        "goals/huge.md: file is larger than 1000 kB",
+        "goals/pipe.md: is not a regular file",
+        "goals/zero.md: is not a regular file",
     ]
     assert len(tree.goals) == len(load_goals(MINIMAL, "goals").goals)
