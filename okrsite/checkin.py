@@ -31,7 +31,8 @@ from .load import (
     parse_goal,
     read_goals_dir,
 )
-from .vocabulary import default_kr_id
+from .model import goal_id, kr_id
+from .vocabulary import DEFAULT_KR_TYPE
 
 _Loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(
     yaml, "CSafeLoader", yaml.SafeLoader
@@ -217,20 +218,20 @@ def split_ref(ref: str) -> tuple[str, str]:
 
 def find_key_result(documents: tuple[Document, ...], ref: str) -> tuple[Document, int]:
     """The objective's document and the key result's position in it."""
-    objective_id, kr_id = split_ref(ref)
+    objective_id, wanted = split_ref(ref)
     objectives = [d for d in documents if d.data.get("kind") == "objective"]
-    doc = next((d for d in objectives if (d.data.get("id") or d.stem) == objective_id), None)
+    doc = next((d for d in objectives if goal_id(d) == objective_id), None)
     if doc is None:
         raise OkrError(f"no objective {objective_id!r} in the goals folder")
     for position, kr in enumerate(doc.data.get("key_results") or ()):
-        if (kr.get("id") or default_kr_id(position)) == kr_id:
+        if kr_id(kr, position) == wanted:
             return doc, position
-    raise OkrError(f"objective {objective_id!r} ({doc.name}) has no key result {kr_id!r}")
+    raise OkrError(f"objective {objective_id!r} ({doc.name}) has no key result {wanted!r}")
 
 
 def check_request(request: Checkin, kr: dict[str, object]) -> None:
     """What the command line can get wrong before the file is touched."""
-    kr_type = kr.get("type", "metric")
+    kr_type = kr.get("type", DEFAULT_KR_TYPE)
     if request.item is not None and kr_type != "checklist":
         raise OkrError(f"--item is for checklist key results; {request.ref} is a {kr_type}")
     if request.item is not None and not request.done:

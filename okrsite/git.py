@@ -61,11 +61,17 @@ class Repo:
         return "" if rel == "." else rel
 
 
-def find_repo(path: Path) -> Repo | None:
-    """The git working tree holding ``path`` (or its nearest existing parent); ``None``: none."""
+def existing_folder(path: Path) -> Path:
+    """``path`` if it is a folder, else its nearest parent that is one (where git can run)."""
     folder = path.resolve()
     while not folder.is_dir():
         folder = folder.parent
+    return folder
+
+
+def find_repo(path: Path) -> Repo | None:
+    """The git working tree holding ``path`` (or its nearest existing parent); ``None``: none."""
+    folder = existing_folder(path)
     try:
         out = run(["rev-parse", "--show-toplevel", "--git-path", "shallow"], folder)
     except GitError:
@@ -112,14 +118,11 @@ def current_branch(repo: Repo) -> str | None:
 
 def user_name(path: Path) -> str | None:
     """``git config user.name`` as seen from ``path``; ``None`` when unset or without git."""
-    folder = path.resolve()
-    while not folder.is_dir():
-        folder = folder.parent
     try:
-        name = run(["config", "user.name"], folder).decode("utf-8", "replace").strip()
+        name = run(["config", "user.name"], existing_folder(path)).decode("utf-8", "replace")
     except GitError:
         return None
-    return name or None
+    return name.strip() or None
 
 
 def head(repo: Repo) -> str | None:

@@ -1,5 +1,7 @@
 """What the browser tests share: Debian's chromium (Playwright never downloads one), a static
-server on 127.0.0.1 for a built site, and axe-core injected into a page.
+server on 127.0.0.1 for a built site, a tab that fails the test when a page fetches anything from
+another host, search, screenshots, and axe-core injected into a page. The fixtures built on them
+(``browser``, ``page``) are in conftest.py.
 
 axe-core comes from npm at test time: ``npm install --no-save --no-package-lock --prefix tests
 axe-core@4.14.1`` puts it in ``tests/node_modules/`` (git-ignored).
@@ -11,7 +13,7 @@ import contextlib
 import functools
 import http.server
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,8 @@ ARGS = [
     "--disable-quic",
 ]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+FIXTURE_VIEWPORTS = {"desktop": {"width": 1400, "height": 1000}, "phone": VIEWPORTS["phone"]}
+"""Where test_browser*.py look at the fixture sites: a wider desktop than the a11y checks'."""
 SCHEMES = ("light", "dark")
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(__file__).parent.parent / "screenshots"
@@ -75,3 +79,63 @@ def page_height(page: Any) -> int:
 def screenshot(page: Any, name: str, full_page: bool = True) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=full_page)
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's chromium under Playwright. One at a time: Playwright's sync API refuses to start
+    while another instance runs in the same thread."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@contextlib.contextmanager
+def watched_tab(browser: Any, base_url: str, viewport: Mapping[str, int],
+                **options: Any) -> Iterator[Any]:
+    """A tab in a fresh context (``options``: more of ``new_context``'s, e.g. ``color_scheme``);
+    when the test is done with it, fails if any request left ``base_url``'s host."""
+    context = browser.new_context(viewport=dict(viewport), **options)
+    tab = context.new_page()
+    requests: list[str] = []
+    tab.on("request", lambda request: requests.append(request.url))
+    try:
+        yield tab
+    finally:
+        context.close()
+    foreign = [url for url in requests if not url.startswith((base_url, "data:", "blob:"))]
+    assert not foreign, f"requests left the host: {foreign}"
+
+
+def search(page: Any, words: str) -> Any:
+    """Open Material's search on the page and type ``words`` as a person would; returns the
+    search box."""
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    box = page.locator("input.md-search__input")
+    box.press_sequentially(words, delay=60)
+    return box
+
+
+def shoot_pages(browser: Any, base_url: str, pages: Mapping[str, str], device: str,
+                scheme: str, prefix: str = "") -> None:
+    """Open each of ``pages`` (``{name: url}``) at the size of ``device`` (of
+    :data:`FIXTURE_VIEWPORTS`) in the colour ``scheme``; check that it follows the scheme and
+    does not scroll sideways, and save it as ``screenshots/<prefix><name>-<device>-<scheme>.png``.
+    """
+    viewport = FIXTURE_VIEWPORTS[device]
+    expected = "slate" if scheme == "dark" else "default"
+    SCREENSHOTS.mkdir(exist_ok=True)
+    with watched_tab(browser, base_url, viewport, color_scheme=scheme) as tab:
+        for name, url in pages.items():
+            tab.goto(base_url + url)
+            tab.wait_for_load_state("networkidle")
+            assert tab.locator("body").get_attribute("data-md-color-scheme") == expected, name
+            width = tab.evaluate("document.documentElement.scrollWidth")
+            assert width <= viewport["width"], f"{name} scrolls sideways on a {device}"
+            tab.screenshot(path=SCREENSHOTS / f"{prefix}{name}-{device}-{scheme}.png",
+                           full_page=True)

@@ -7,19 +7,13 @@ employee would, searches it, and saves screenshots (desktop and phone, light and
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from datetime import date
-from pathlib import Path
 
 import pytest
 
-from okrsite.build import build
+from .browser import CHROMIUM, FIXTURE_VIEWPORTS, search, serve, shoot_pages
+from .conftest import Built
 
-from .browser import ARGS, CHROMIUM, SCREENSHOTS, serve
-
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
-VIEWPORTS = {"desktop": {"width": 1400, "height": 1000}, "phone": {"width": 390, "height": 844}}
 PAGES = {"home": "", "unit": "units/sales/", "objective": "objectives/grow-revenue/",
          "kpi": "kpis/nps/", "alignment": "alignment/", "attention": "attention/"}  # fmt: skip
 
@@ -31,38 +25,9 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("browser")
-    shutil.copytree(FIXTURE, root, dirs_exist_ok=True)
-    site_dir = build(
-        goals_dir=root / "goals",
-        config_file=root / "mkdocs.yml",
-        site_dir=root / "site",
-        staging_dir=root / ".okrsite",
-        as_of=date(2026, 11, 20),
-    )
-    with serve(site_dir) as url:
+def base_url(acme: Built) -> Iterator[str]:
+    with serve(acme.site_dir) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser, base_url: str):
-    context = browser.new_context(viewport=VIEWPORTS["desktop"])
-    tab = context.new_page()
-    requests: list[str] = []
-    tab.on("request", lambda request: requests.append(request.url))
-    yield tab
-    context.close()
-    foreign = [url for url in requests if not url.startswith((base_url, "data:", "blob:"))]
-    assert not foreign, f"requests left the host: {foreign}"
 
 
 def test_home_shows_objectives_with_badges(page, base_url: str) -> None:
@@ -94,9 +59,7 @@ def test_the_nav_leads_to_a_unit_and_then_an_objective(page, base_url: str) -> N
 
 def test_search_finds_an_objective_by_a_word_of_its_title(page, base_url: str) -> None:
     page.goto(base_url)
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    search = page.locator("input.md-search__input")
-    search.press_sequentially("default", delay=60)
+    box = search(page, "default")
     result = page.locator(".md-search-result__item").first
     sync_api.expect(result).to_contain_text(
         "Become the default choice for mid-market teams", timeout=15000
@@ -107,28 +70,14 @@ def test_search_finds_an_objective_by_a_word_of_its_title(page, base_url: str) -
         .split("?")[0]
         .endswith("objectives/win-mid-market/")
     )
-    search.fill("")
-    search.press_sequentially("partner", delay=60)
+    box.fill("")
+    box.press_sequentially("partner", delay=60)
     sync_api.expect(page.locator(".md-search-result")).to_contain_text(
         "Launch the partner program", timeout=15000
     )
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("device", list(VIEWPORTS))
+@pytest.mark.parametrize("device", list(FIXTURE_VIEWPORTS))
 def test_screenshots(browser, base_url: str, device: str, scheme: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    context = browser.new_context(viewport=VIEWPORTS[device], color_scheme=scheme)
-    tab = context.new_page()
-    try:
-        for name, url in PAGES.items():
-            tab.goto(base_url + url)
-            tab.wait_for_load_state("networkidle")
-            expected = "slate" if scheme == "dark" else "default"
-            body_scheme = tab.locator("body").get_attribute("data-md-color-scheme")
-            assert body_scheme == expected
-            width = tab.evaluate("document.documentElement.scrollWidth")
-            assert width <= VIEWPORTS[device]["width"], f"{name} scrolls sideways on a {device}"
-            tab.screenshot(path=SCREENSHOTS / f"{name}-{device}-{scheme}.png", full_page=True)
-    finally:
-        context.close()
+    shoot_pages(browser, base_url, PAGES, device, scheme)

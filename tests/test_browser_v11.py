@@ -7,31 +7,13 @@ saves screenshots (desktop and phone, light and dark) as ``screenshots/v11-*.png
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import threading
 from collections.abc import Iterator
-from datetime import date
-from pathlib import Path
 
 import pytest
 
-from okrsite.build import build
+from .browser import CHROMIUM, FIXTURE_VIEWPORTS, search, serve, shoot_pages
+from .conftest import Built
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-FIXTURE = Path(__file__).parent / "fixtures" / "v11site"
-SCREENSHOTS = Path(__file__).parent.parent / "screenshots"
-VIEWPORTS = {"desktop": {"width": 1400, "height": 1000}, "phone": {"width": 390, "height": 844}}
 PAGES = {"objective": "objectives/grow/", "updates": "updates/", "shared": "objectives/partners/",
          "kpi": "kpis/on-time/", "tag": "tags/p0/"}  # fmt: skip
 
@@ -42,49 +24,10 @@ pytestmark = [
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("browser11")
-    shutil.copytree(FIXTURE, root, dirs_exist_ok=True)
-    site_dir = build(
-        goals_dir=root / "goals",
-        config_file=root / "mkdocs.yml",
-        site_dir=root / "site",
-        staging_dir=root / ".okrsite",
-        as_of=date(2026, 11, 20),
-    )
-    handler = functools.partial(QuietHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser, base_url: str):
-    context = browser.new_context(viewport=VIEWPORTS["desktop"])
-    tab = context.new_page()
-    requests: list[str] = []
-    tab.on("request", lambda request: requests.append(request.url))
-    yield tab
-    context.close()
-    foreign = [url for url in requests if not url.startswith((base_url, "data:", "blob:"))]
-    assert not foreign, f"requests left the host: {foreign}"
+def base_url(v11: Built) -> Iterator[str]:
+    with serve(v11.site_dir) as url:
+        yield url
 
 
 def test_an_objective_page_shows_every_new_key_result_field(page, base_url: str) -> None:
@@ -140,9 +83,7 @@ def test_the_updates_page_is_reached_from_home(page, base_url: str) -> None:
 
 def test_search_finds_a_tag(page, base_url: str) -> None:
     page.goto(base_url)
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    search = page.locator("input.md-search__input")
-    search.press_sequentially("delivery", delay=60)
+    search(page, "delivery")
     results = page.locator(".md-search-result__item")
     sync_api.expect(page.locator(".md-search-result")).to_contain_text("#delivery", timeout=15000)
     hrefs = [a.get_attribute("href") or "" for a in results.locator("a").all()]
@@ -150,17 +91,6 @@ def test_search_finds_a_tag(page, base_url: str) -> None:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("device", list(VIEWPORTS))
+@pytest.mark.parametrize("device", list(FIXTURE_VIEWPORTS))
 def test_screenshots(browser, base_url: str, device: str, scheme: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    context = browser.new_context(viewport=VIEWPORTS[device], color_scheme=scheme)
-    tab = context.new_page()
-    try:
-        for name, url in PAGES.items():
-            tab.goto(base_url + url)
-            tab.wait_for_load_state("networkidle")
-            width = tab.evaluate("document.documentElement.scrollWidth")
-            assert width <= VIEWPORTS[device]["width"], f"{name} scrolls sideways on a {device}"
-            tab.screenshot(path=SCREENSHOTS / f"v11-{name}-{device}-{scheme}.png", full_page=True)
-    finally:
-        context.close()
+    shoot_pages(browser, base_url, PAGES, device, scheme, prefix="v11-")

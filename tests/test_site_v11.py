@@ -8,97 +8,33 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import shutil
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree
 
 import pytest
 
-from okrsite.build import build, read_goals
+from okrsite.build import read_goals
 from okrsite.render.pages import render_site
 from okrsite.score import score_goals
 
-FIXTURES = Path(__file__).parent / "fixtures"
-AS_OF = date(2026, 11, 20)
+from .conftest import (
+    AS_OF,
+    Built,
+    Node,
+    article,
+    assert_inert_html,
+    broken_links,
+    copy_fixture,
+    parse_html,
+)
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 CANARIES = ("zq8secret", "zq7future")
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr"}  # fmt: skip
 
 
-# --- parsed HTML ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Node:
-    tag: str
-    attrs: dict[str, str] = field(default_factory=dict)
-    children: list[Node | str] = field(default_factory=list)
-
-    def iter(self, tag: str | None = None) -> Iterator[Node]:
-        if tag is None or self.tag == tag:
-            yield self
-        for child in self.children:
-            if isinstance(child, Node):
-                yield from child.iter(tag)
-
-    def text(self) -> str:
-        return " ".join("".join(c if isinstance(c, str) else c.text() for c in self.children)
-                        .split())
-
-    def all(self, tag: str | None = None, cls: str | None = None, **attrs: str) -> list[Node]:
-        return [
-            n for n in self.iter(tag)
-            if (cls is None or cls in n.attrs.get("class", "").split())
-            and all(n.attrs.get(k) == v for k, v in attrs.items())
-        ]  # fmt: skip
-
-    def one(self, tag: str | None = None, cls: str | None = None, **attrs: str) -> Node:
-        found = self.all(tag, cls, **attrs)
-        assert len(found) == 1, (tag, cls, attrs, len(found))
-        return found[0]
-
-
-class Builder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Node("#document")
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        node = Node(tag, {k: v or "" for k, v in attrs})
-        self.stack[-1].children.append(node)
-        if tag not in VOID:
-            self.stack.append(node)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.stack[-1].children.append(Node(tag, {k: v or "" for k, v in attrs}))
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self.stack) - 1, 0, -1):
-            if self.stack[depth].tag == tag:
-                del self.stack[depth:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        self.stack[-1].children.append(data)
-
-
-def parse(text: str) -> Node:
-    builder = Builder()
-    builder.feed(text)
-    builder.close()
-    return builder.root
-
-
-def article(site: Path, url: str) -> Node:
-    doc = parse((site / url / "index.html").read_text(encoding="utf-8"))
-    return doc.one("article", "md-content__inner")
+# --- parsed HTML (the tree and its helpers are in conftest.py) -----------------------------------
 
 
 def texts(nodes: list[Node]) -> list[str]:
@@ -111,37 +47,7 @@ def facts(page: Node) -> dict[str, str]:
     return dict(zip(texts(dl.all("dt")), texts(dl.all("dd")), strict=True))
 
 
-# --- builds --------------------------------------------------------------------------------------
-
-
-@dataclass
-class Built:
-    root: Path
-
-    @property
-    def site(self) -> Path:
-        return self.root / "site"
-
-    @property
-    def goals(self) -> Path:
-        return self.root / "goals"
-
-    def build(self, as_of: date = AS_OF) -> Path:
-        config = self.root / "mkdocs.yml"
-        return build(goals_dir=self.goals, config_file=config if config.exists() else None,
-                     site_dir=self.site, staging_dir=self.root / ".okrsite", as_of=as_of)
-
-
-def make(root: Path, fixture: str) -> Built:
-    shutil.copytree(FIXTURES / fixture, root, dirs_exist_ok=True)
-    return Built(root)
-
-
-@pytest.fixture(scope="module")
-def v11(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    built = make(tmp_path_factory.mktemp("v11site"), "v11site")
-    built.build()
-    return built
+# --- builds (``v11`` is built once in conftest.py) -----------------------------------------------
 
 
 HOSTILE = ('<script>alert("x")</script><img src=x onerror=alert(1)> {{ 7*7 }} {% raw %} '
@@ -156,8 +62,8 @@ def yaml_text(text: str) -> str:
 def hostile_goals(root: Path) -> Built:
     """The hostile fixture with hostile text (control characters too) in a check-in's note
     and author, a key result's description and link title, the objective's lead and link."""
-    built = make(root, "hostile")
-    path = built.goals / "hostile-objective.md"
+    built = copy_fixture(root, "hostile")
+    path = built.goals_dir / "hostile-objective.md"
     text = path.read_text()
     evil = yaml_text(HOSTILE)
     note = yaml_text(HOSTILE + "\nsecond line")
@@ -195,7 +101,7 @@ def section(page: Node, kr_id: str) -> Node:
 
 
 def test_the_objective_shows_its_lead_links_and_tags(v11: Built) -> None:
-    page = article(v11.site, "objectives/grow")
+    page = article(v11.site_dir, "objectives/grow")
     assert facts(page)["Lead"] == "Chief Executive Officer"
     links = page.one("div", "okr-objective__links")
     assert [(a.text(), a.attrs["href"]) for a in links.all("a")] == [
@@ -203,7 +109,7 @@ def test_the_objective_shows_its_lead_links_and_tags(v11: Built) -> None:
         ("Ask the CEO", "mailto:ceo@example.com"),
         ("Our handbook", "../../handbook/"),  # a site path, relative to the page
     ]
-    assert (v11.site / "handbook" / "index.html").exists()
+    assert (v11.site_dir / "handbook" / "index.html").exists()
     hero = page.one("header", "okr-hero")
     assert [(a.text(), a.attrs["href"]) for a in hero.all("a", "okr-tag")] == [
         ("#p0", "../../tags/p0/"), ("#growth", "../../tags/growth/")]
@@ -212,7 +118,7 @@ def test_the_objective_shows_its_lead_links_and_tags(v11: Built) -> None:
 def test_a_key_result_shows_lead_description_links_check_ins_stretch_and_due(v11: Built) -> (
     None
 ):
-    arr = section(article(v11.site, "objectives/grow"), "arr")
+    arr = section(article(v11.site_dir, "objectives/grow"), "arr")
     assert arr.one(cls="okr-kr__lead").text() == "VP Sales"
     assert arr.one("p", "okr-kr__values").text() == "10 → 12.9 → 14 M EUR (stretch 16 M EUR)"
     meta = arr.one("p", "okr-kr__meta").text()
@@ -252,7 +158,7 @@ def test_a_key_result_shows_lead_description_links_check_ins_stretch_and_due(v11
 
 
 def test_over_achievement_and_regression_are_not_hidden_in_the_clamp(v11: Built) -> None:
-    page = article(v11.site, "objectives/grow")
+    page = article(v11.site_dir, "objectives/grow")
     over = section(page, "over")
     assert over.one("span", "okr-bar").attrs["aria-valuenow"] == "100"
     progress = over.one("p", "okr-kr__progress")
@@ -265,7 +171,7 @@ def test_over_achievement_and_regression_are_not_hidden_in_the_clamp(v11: Built)
 
 
 def test_thresholds_say_met_or_not_met(v11: Built) -> None:
-    page = article(v11.site, "objectives/grow")
+    page = article(v11.site_dir, "objectives/grow")
     uptime = section(page, "uptime")
     assert uptime.one("p", "okr-kr__values").text() == "99.95 % (target ≥ 99.9 %) met"
     assert uptime.one("b", "okr-met").attrs["class"] == "okr-met okr-met--yes"
@@ -277,7 +183,7 @@ def test_thresholds_say_met_or_not_met(v11: Built) -> None:
 
 
 def test_checklists_tick_their_items_and_overdue_shows(v11: Built) -> None:
-    peak = section(article(v11.site, "objectives/grow"), "peak")
+    peak = section(article(v11.site_dir, "objectives/grow"), "peak")
     items = peak.one("ul", "okr-items").all("li")
     assert texts(items) == ["✓ Temporary staff hired", "○ Extra trucks leased weight 2",
                             "○ Night shift planned"]
@@ -288,32 +194,32 @@ def test_checklists_tick_their_items_and_overdue_shows(v11: Built) -> None:
 
 
 def test_private_key_results_are_a_count_and_nothing_else(v11: Built) -> None:
-    page = article(v11.site, "objectives/grow")
+    page = article(v11.site_dir, "objectives/grow")
     assert [h.attrs["id"] for h in page.all("h3")] == [
         "kr-arr", "kr-over", "kr-regress", "kr-uptime", "kr-otd", "kr-peak", "kr-nps"]
     assert page.one("p", "okr-private-krs").text() == "1 private key result"
     nps = section(page, "nps")
     assert "from a private KPI" in nps.one("p", "okr-kr__meta").text()
     assert nps.one("p", "okr-kr__values").text().startswith("30 → 40 → 50")
-    depots = article(v11.site, "objectives/all-private")
+    depots = article(v11.site_dir, "objectives/all-private")
     assert depots.all("section", "okr-kr") == []
     assert depots.one("p", "okr-private-krs").text() == "1 private key result"
     assert depots.one("span", "okr-ring").text() == "80%"
 
 
 def test_an_objective_aligned_to_a_private_key_result_is_listed_without_it(v11: Built) -> None:
-    grow = article(v11.site, "objectives/grow")
+    grow = article(v11.site_dir, "objectives/grow")
     aligned = grow.one("h2", id="aligned")
     assert aligned is not None
     hrefs = [a.attrs["href"] for a in grow.all("a")]
     assert "../../objectives/via-private/" in hrefs
-    child = article(v11.site, "objectives/via-private")
+    child = article(v11.site_dir, "objectives/via-private")
     crumbs = child.one("p", "okr-crumbs")
     assert [a.attrs["href"] for a in crumbs.all("a")] == ["../../objectives/grow/"]
 
 
 def test_the_sharing_page_links_to_its_source(v11: Built) -> None:
-    pipeline = section(article(v11.site, "objectives/partners"), "pipeline")
+    pipeline = section(article(v11.site_dir, "objectives/partners"), "pipeline")
     source = pipeline.one("p", "okr-kr__shared")
     assert source.one("a").attrs["href"] == "../../objectives/grow/#kr-arr"
     assert pipeline.one(cls="okr-kr__lead").text() == "Sam Ortiz"
@@ -329,7 +235,7 @@ def test_the_sharing_page_links_to_its_source(v11: Built) -> None:
 def test_kpi_pages_show_lead_links_cadence_and_csv_values_counted_by_the_as_of_date(
     v11: Built,
 ) -> None:
-    page = article(v11.site, "kpis/on-time")
+    page = article(v11.site_dir, "kpis/on-time")
     assert facts(page)["Lead"] == "Head of Operations"
     assert facts(page)["Cadence"] == "monthly"
     assert page.all("b", "okr-stale") == []
@@ -344,10 +250,10 @@ def test_kpi_pages_show_lead_links_cadence_and_csv_values_counted_by_the_as_of_d
     ]
     label = page.one("svg", "okr-chart").attrs["aria-label"]
     assert "from 2026-08-31 to 2026-10-31, latest 94.2 %" in label  # not 2026-12-31's 99
-    claims = article(v11.site, "kpis/claims")
+    claims = article(v11.site_dir, "kpis/claims")
     assert texts(claims.all("b", "okr-stale")) == ["stale", "stale"]  # the hero and the cadence
     assert "no weekly value since 2026-10-19" in claims.one("header").text()
-    index = article(v11.site, "kpis")
+    index = article(v11.site_dir, "kpis")
     stale_rows = [tr for tr in index.all("tr") if tr.all("b", "okr-stale")]
     assert [tr.one("a").text() for tr in stale_rows] == ["Open claims"]
 
@@ -381,7 +287,7 @@ def optional_text(node: Node, cls: str) -> str | None:
 
 
 def test_the_updates_page_lists_the_last_28_days_of_public_check_ins_by_day(v11: Built) -> None:
-    page = article(v11.site, "updates")
+    page = article(v11.site_dir, "updates")
     assert page.one("h1").text() == "What changed"
     days = [h.one("time").attrs["datetime"] for h in page.all("h2")]
     assert days == ["2026-11-18", "2026-11-16", "2026-11-12", "2026-11-10", "2026-11-05",
@@ -405,7 +311,7 @@ def test_the_updates_page_lists_the_last_28_days_of_public_check_ins_by_day(v11:
 
 
 def test_home_and_navigation_lead_to_updates_and_tags(v11: Built) -> None:
-    doc = parse((v11.site / "index.html").read_text(encoding="utf-8"))
+    doc = parse_html((v11.site_dir / "index.html").read_text(encoding="utf-8"))
     home = doc.one("article", "md-content__inner")
     assert home.one("a", "okr-updates-link").attrs["href"] == "updates/"
     assert home.one("a", "okr-updates-link").text() == "What changed this week"
@@ -414,12 +320,12 @@ def test_home_and_navigation_lead_to_updates_and_tags(v11: Built) -> None:
 
 
 def test_every_page_declares_the_feed_in_its_head(v11: Built) -> None:
-    pages = [p for p in v11.site.rglob("*.html") if p.name != "404.html"]
+    pages = [p for p in v11.site_dir.rglob("*.html") if p.name != "404.html"]
     assert len(pages) > 15
     for path in pages:
-        head = parse(path.read_text(encoding="utf-8")).one("head")
+        head = parse_html(path.read_text(encoding="utf-8")).one("head")
         link = head.one("link", rel="alternate", type="application/atom+xml")
-        assert (path.parent / link.attrs["href"]).resolve() == (v11.site / "feed.xml").resolve()
+        assert (path.parent / link.attrs["href"]).resolve() == (v11.site_dir / "feed.xml").resolve()
 
 
 # --- feed.xml ------------------------------------------------------------------------------------
@@ -430,7 +336,7 @@ def atom(path: Path) -> ElementTree.Element:
 
 
 def test_the_feed_is_atom_with_the_required_elements(v11: Built) -> None:
-    feed = atom(v11.site / "feed.xml")
+    feed = atom(v11.site_dir / "feed.xml")
     assert feed.tag == f"{ATOM}feed"
     # RFC 4287 4.1.1: a feed has exactly one id, title and updated, and an author (here the
     # organisation) unless every entry has one.
@@ -452,7 +358,7 @@ def test_the_feed_is_atom_with_the_required_elements(v11: Built) -> None:
         alternates = [x for x in item.findall(f"{ATOM}link") if x.get("rel") == "alternate"]
         assert len(alternates) == 1
         target = urlsplit(alternates[0].get("href") or "")
-        assert (v11.site / unquote(target.path) / "index.html").exists()
+        assert (v11.site_dir / unquote(target.path) / "index.html").exists()
         assert target.fragment.startswith("kr-")
     first = entries[0]
     assert first.findtext(f"{ATOM}id") == (
@@ -470,7 +376,7 @@ def test_the_feed_is_atom_with_the_required_elements(v11: Built) -> None:
 
 def test_the_feed_parses_with_an_independent_parser(v11: Built) -> None:
     feedparser = pytest.importorskip("feedparser")
-    parsed = feedparser.parse((v11.site / "feed.xml").read_bytes())
+    parsed = feedparser.parse((v11.site_dir / "feed.xml").read_bytes())
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert parsed.version == "atom10"
     assert parsed.feed.title == "Acme 1.1: check-ins"
@@ -492,7 +398,7 @@ def feed_ids(goals_dir: Path, as_of: date) -> dict[str, str]:
 
 
 def test_a_check_in_keeps_its_feed_id_across_builds(tmp_path: Path) -> None:
-    goals = make(tmp_path, "v11site").goals
+    goals = copy_fixture(tmp_path, "v11site").goals_dir
     before = feed_ids(goals, AS_OF)
     grow = goals / "company" / "grow.md"
     grow.write_text(grow.read_text().replace(
@@ -509,26 +415,26 @@ def test_a_check_in_keeps_its_feed_id_across_builds(tmp_path: Path) -> None:
 
 
 def test_tag_pages_list_the_public_goals_carrying_each_tag(v11: Built) -> None:
-    index = article(v11.site, "tags")
+    index = article(v11.site_dir, "tags")
     rows = [(li.one("a").text(), li.one("small").text()) for li in index.all("li")]
     assert rows == [("#delivery", "1 KPI"), ("#growth", "1 objective"),
                     ("#p0", "1 objective · 1 KPI"), ("#revenue", "2 key results"),
                     ("#shared", "1 key result")]
-    p0 = article(v11.site, "tags/p0")
+    p0 = article(v11.site_dir, "tags/p0")
     assert p0.one("h1").text() == "#p0"
     assert [a.attrs["href"] for a in p0.all("a") if "okr-chip" not in a.attrs.get("class", "")
             and a.attrs["href"] != "../../tags/"] == [
         "../../objectives/grow/", "../../kpis/on-time/"]
-    revenue = article(v11.site, "tags/revenue")
+    revenue = article(v11.site_dir, "tags/revenue")
     assert revenue.one("h2", id="key-results").text() == "Key results"
     assert [a.attrs["href"] for a in revenue.all("a") if "#kr-" in a.attrs["href"]] == [
         "../../objectives/grow/#kr-arr", "../../objectives/partners/#kr-pipeline"]
-    tags = {p.name for p in (v11.site / "tags").iterdir() if p.is_dir()}
+    tags = {p.name for p in (v11.site_dir / "tags").iterdir() if p.is_dir()}
     assert tags == {"delivery", "growth", "p0", "revenue", "shared"}  # no private tag
 
 
 def test_search_finds_tag_pages(v11: Built) -> None:
-    index = json.loads((v11.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    index = json.loads((v11.site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
     docs = {d["location"]: d for d in index["docs"]}
     assert docs["tags/p0/"]["title"] == "#p0"
     assert "Tag p0" in docs["tags/p0/"]["text"]
@@ -540,7 +446,7 @@ def test_search_finds_tag_pages(v11: Built) -> None:
 
 def test_private_and_future_things_appear_in_no_output(v11: Built) -> None:
     checked = 0
-    for root in (v11.site, v11.root / ".okrsite"):
+    for root in (v11.site_dir, v11.staging_dir):
         for path in sorted(root.rglob("*")):
             if not path.is_file():
                 continue
@@ -553,38 +459,26 @@ def test_private_and_future_things_appear_in_no_output(v11: Built) -> None:
             checked += 1
     assert checked > 30
     for name in ("feed.xml", "sitemap.xml", "search/search_index.json", "api/okrs.json"):
-        assert (v11.site / name).is_file()
+        assert (v11.site_dir / name).is_file()
 
 
 def test_internal_links_of_the_new_pages_resolve(v11: Built) -> None:
     for url in ("objectives/grow", "objectives/partners", "updates", "tags", "tags/p0",
                 "tags/revenue", "kpis/on-time"):
-        page = parse((v11.site / url / "index.html").read_text(encoding="utf-8"))
-        for a in page.all("a"):
-            href = a.attrs.get("href", "")
-            if not href or urlsplit(href).scheme or href.startswith("#"):
-                continue
-            target = (v11.site / url / unquote(urlsplit(href).path)).resolve()
-            target = target / "index.html" if target.is_dir() else target
-            assert target.exists(), f"{url}: broken link {href}"
+        assert not broken_links(v11.site_dir / url / "index.html", tags=("a",)), url
 
 
 def inert(doc: Node, where: str) -> None:
-    for node in doc.iter():
-        assert node.tag not in ("iframe", "object", "embed", "base", "foreignobject"), where
-        for name, value in node.attrs.items():
-            assert not name.startswith("on"), f"{where}: <{node.tag} {name}>"
-            if name in ("href", "src"):
-                scheme = urlsplit(value.strip()).scheme.lower()
-                assert scheme in ("", "http", "https", "mailto"), f"{where}: {value}"
+    """:func:`assert_inert_html`, and no script mentions ``alert`` (the hostile text's)."""
+    assert_inert_html(doc, where)
     for script in doc.iter("script"):
-        assert "alert" not in script.text(), where
+        assert "alert" not in script.raw_text(), where
 
 
 def test_hostile_notes_links_and_leads_stay_text(hostile: Built) -> None:
     for url in ("objectives/hostile-objective", "updates", "tags/evil-tag", "tags"):
-        inert(parse((hostile.site / url / "index.html").read_text(encoding="utf-8")), url)
-    page = article(hostile.site, "objectives/hostile-objective")
+        inert(parse_html((hostile.site_dir / url / "index.html").read_text(encoding="utf-8")), url)
+    page = article(hostile.site_dir, "objectives/hostile-objective")
     metric = section(page, "metric")
     note = metric.one("ol", "okr-checkins").all("li")[0].one(cls="okr-checkin__note")
     assert note.text().startswith('<script>alert("x")</script><img src=x onerror=alert(1)> '
@@ -598,13 +492,13 @@ def test_hostile_notes_links_and_leads_stay_text(hostile: Built) -> None:
     objective_link = page.one("div", "okr-objective__links").one("a")
     assert objective_link.attrs["href"] == "../../x/?a=<b>"
     assert facts(page)["Lead"].startswith('<script>alert("x")')  # the lead, as text
-    updates = article(hostile.site, "updates")
+    updates = article(hostile.site_dir, "updates")
     notes = texts(updates.all("p", "okr-update__note"))
     assert any(n.startswith('<script>alert("x")</script>') for n in notes)
 
 
 def test_hostile_text_never_breaks_the_feed(hostile: Built) -> None:
-    raw = (hostile.site / "feed.xml").read_bytes()
+    raw = (hostile.site_dir / "feed.xml").read_bytes()
     feed = ElementTree.fromstring(raw)  # well-formed XML despite control characters
     assert b"<script" not in raw and b"\x07" not in raw and b"\x01" not in raw
     entries = feed.findall(f"{ATOM}entry")
@@ -618,7 +512,7 @@ def test_hostile_text_never_breaks_the_feed(hostile: Built) -> None:
 
 def test_the_staging_pages_of_the_new_views_carry_no_braces(v11: Built) -> None:
     for url in ("updates", "tags", "tags/p0", "objectives/grow"):
-        text = (v11.root / ".okrsite" / "docs" / url / "index.md").read_text(encoding="utf-8")
+        text = (v11.staging_dir / "docs" / url / "index.md").read_text(encoding="utf-8")
         _, front, body = text.split("---\n", 2)
         assert "{" not in body and "}" not in body
         html = next(line for line in front.splitlines() if line.startswith("okrsite_html: "))

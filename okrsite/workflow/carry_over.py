@@ -14,6 +14,7 @@ from ..build import check_tree
 from ..errors import OkrError
 from ..load import Document, load_goals
 from ..model import Goals, Objective
+from ..numbers import plain_number
 from ..score import Scorecard, score_goals
 from ..validate import slugify
 from .files import refuse_existing, write_new
@@ -139,7 +140,7 @@ def restart(raw: Mapping[str, Any], kr_type: str, current: float | None) -> dict
     last value; a checklist keeps the items not done yet."""
     kr = {k: v for k, v in raw.items() if k not in LEFT_BEHIND}
     if kr_type == "metric" and current is not None:
-        kr["start"] = int(current) if float(current).is_integer() else current
+        kr["start"] = plain_number(float(current))
     elif "current" in raw:
         kr["current"] = raw["current"]
     if kr_type == "checklist":

@@ -8,21 +8,14 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from ..errors import OkrError
-from ..model import Goals, Kpi, Objective, Unit
+from ..model import Goals, Kpi, Objective, Org
 
 CODEOWNERS = "CODEOWNERS"
 
 
-def unit_owners(org_units: Mapping[str, Unit], unit_id: str) -> tuple[str, ...]:
+def unit_owners(org: Org, unit_id: str) -> tuple[str, ...]:
     """The unit's owners, else those of its nearest ancestor that has some."""
-    seen: set[str] = set()
-    unit = org_units.get(unit_id)
-    while unit is not None and unit.id not in seen:
-        if unit.owners:
-            return unit.owners
-        seen.add(unit.id)
-        unit = org_units.get(unit.parent) if unit.parent else None
-    return ()
+    return next((unit.owners for unit in org.unit_chain(unit_id) if unit.owners), ())
 
 
 def pattern(path: str) -> str:
@@ -38,10 +31,10 @@ def codeowners(goals: Goals, goals_path: str) -> str:
     file there is covered at once); each file that differs from its folder gets its own line.
     A unit without owners is covered by its nearest ancestor's. Later lines win.
     """
-    units = goals.org.unit_by_id
-    top = tuple(dict.fromkeys(o for u in goals.org.top_units() for o in unit_owners(units, u.id)))
+    org = goals.org
+    top = tuple(dict.fromkeys(o for u in org.top_units() for o in unit_owners(org, u.id)))
     goal_files: list[Objective | Kpi] = [*goals.objectives, *goals.kpis]
-    owners_of = {item.rel: unit_owners(units, item.owner) for item in goal_files}
+    owners_of = {item.rel: unit_owners(org, item.owner) for item in goal_files}
     base = goals_path.strip("/")
     prefix = f"{base}/" if base else ""
     lines = [
@@ -49,8 +42,7 @@ def codeowners(goals: Goals, goals_path: str) -> str:
         "# then run `okrsite codeowners` again. Later lines win.",
         " ".join([pattern(prefix) if prefix else "*", *top]),
         line(f"{prefix}org.yml", top),
-        *folder_lines(owners_of, top, {u.id: unit_owners(units, u.id) for u in goals.org.units},
-                      prefix),
+        *folder_lines(owners_of, top, {u.id: unit_owners(org, u.id) for u in org.units}, prefix),
     ]
     return "\n".join(lines) + "\n"
 
