@@ -42,11 +42,20 @@ class Problem:
         return {"file": self.file, "line": self.line, "path": self.path, "message": self.message}
 
 
-def terminal_safe(text: str, *, lines: bool = False) -> str:
-    """Text with its control characters escaped (:func:`okrsite.load.visible`): a file name or
-    title cannot steer the terminal it is printed on. With ``lines``, line breaks stay."""
-    from .load.document import visible  # not at the top: the loader imports this module
+_ESCAPES = {c: f"\\x{c:02x}" for c in (*range(32), *range(0x7F, 0xA0))} | {
+    10: "\\n", 9: "\\t", 13: "\\r"
+}
 
+
+def visible(text: str) -> str:
+    """Text (from a goal file, say) with control characters escaped, for a one-line message that
+    cannot steer a terminal: ``a\\nb`` for a, newline, b."""
+    return text.translate(_ESCAPES)
+
+
+def terminal_safe(text: str, *, lines: bool = False) -> str:
+    """Text with its control characters escaped (:func:`visible`): a file name or title
+    cannot steer the terminal it is printed on. With ``lines``, line breaks stay."""
     return "\n".join(map(visible, text.split("\n"))) if lines else visible(text)
 
 

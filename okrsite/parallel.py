@@ -37,9 +37,10 @@ _PR_SET_PDEATHSIG = 1
 """``prctl``'s option: the signal the kernel sends a child when its parent dies."""
 
 
-def _die_with_parent(parent: int) -> None:
-    """In the child: be killed when the parent dies (Linux ``PR_SET_PDEATHSIG``), and end now
-    if it is already gone. Elsewhere the closed pipe ends the child once its work is done."""
+def _die_with_parent(parent: int) -> bool:
+    """In the child: be killed when the parent dies (Linux ``PR_SET_PDEATHSIG``); ``False``
+    when it is already gone (nothing to do then). Elsewhere the closed pipe ends the child
+    once its work is done."""
     try:
         import ctypes
 
@@ -47,8 +48,7 @@ def _die_with_parent(parent: int) -> None:
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):  # not Linux, or no prctl
         pass
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
+    return os.getppid() == parent  # else the parent died before prctl took effect
 
 
 def _send_result(
@@ -57,7 +57,9 @@ def _send_result(
     # The child inherits the parent's end of the pipe through fork: close it, so that a send
     # to a parent that is gone fails instead of blocking on a pipe only this child reads.
     parents_end.close()
-    _die_with_parent(parent)
+    if not _die_with_parent(parent):
+        pipe.close()
+        return
     try:
         result = (True, work())
     except BaseException as exc:  # the parent re-runs the work and sees the error itself

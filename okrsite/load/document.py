@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..errors import Problem
+from ..errors import Problem, visible
 
 if TYPE_CHECKING:
     from .tables import Table
@@ -89,15 +89,3 @@ def format_path(path: Iterable[str | int]) -> str:
             part = visible(part)
             out += f".{part}" if out else part
     return out
-
-
-_ESCAPES = {c: f"\\x{c:02x}" for c in (*range(32), *range(0x7F, 0xA0))} | {
-    10: "\\n", 9: "\\t", 13: "\\r"
-}
-
-
-def visible(text: str) -> str:
-    """Text from a goal file with control characters escaped, for a one-line message that
-    cannot steer a terminal: ``a\\nb`` for a, newline, b."""
-    return text.translate(_ESCAPES)
-

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..load import visible
+from ..errors import visible
 from ..model import Goals, KeyResult, Objective
 from ..score import KeyResultScore, Scorecard
 from ..vocabulary import STATUS_WORDS, percent
