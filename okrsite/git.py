@@ -462,12 +462,13 @@ def uncommitted(repo: Repo, pathspec: str, wanted: Callable[[str], bool]
 
 
 @contextmanager
-def first_parent_log(repo: Repo, pathspec: str, wanted: Callable[[str], bool]
-                     ) -> Iterator[Iterator[Commit | FileDiff]]:
-    """The commits of the first-parent chain from HEAD that changed ``pathspec`` (what landed
-    on the branch, a merge as its diff to the first parent), newest first, each followed by its
-    file diffs, read from one ``git log`` process as it runs; leave the block to stop it."""
+def first_parent_log(repo: Repo, pathspec: str, wanted: Callable[[str], bool],
+                     start: str = "HEAD") -> Iterator[Iterator[Commit | FileDiff]]:
+    """The commits of the first-parent chain from ``start`` that changed ``pathspec`` (what
+    landed on the branch, a merge as its diff to the first parent), newest first, each followed
+    by its file diffs, read from one ``git log`` process as it runs; leave the block to stop
+    it."""
     args = ["log", "--first-parent", "--diff-merges=first-parent", LOG_FORMAT, *DIFF_OPTIONS,
-            "HEAD", "--", pathspec]
+            start, "--", pathspec]
     with streamed(repo, args) as lines:
         yield parse_diffs(lines, wanted)

@@ -367,9 +367,10 @@ def follow_uncommitted(repo: Repo, walk: Walk, pathspec: str) -> bool:
     return True
 
 
-def follow_log(repo: Repo, walk: Walk, pathspec: str) -> None:
-    """Walk the first-parent history of ``pathspec`` in one ``git log`` process."""
-    with git.first_parent_log(repo, pathspec, walk.files.__contains__) as events:
+def follow_log(repo: Repo, walk: Walk, pathspec: str, start: str = "HEAD") -> None:
+    """Walk the first-parent history of ``pathspec`` from ``start`` in one ``git log``
+    process."""
+    with git.first_parent_log(repo, pathspec, walk.files.__contains__, start) as events:
         walk.run(events, repo.shallow)
 
 
@@ -388,13 +389,15 @@ def working_files(goals_dir: Path, goals: Goals, prefix: str, documents: Iterabl
 
 
 def history(goals_dir: Path, goals: Goals, as_of: date | None = None, *,
-            documents: Iterable[Document] = ()) -> History:
-    """Who changed what, when, for the goals read from ``goals_dir`` in the working tree.
+            documents: Iterable[Document] = (), revision: str | None = None) -> History:
+    """Who changed what, when, for the goals read from ``goals_dir`` in the working tree, or
+    at git ``revision`` (then ``documents`` must be its goal files, as loaded from git).
 
     Only commits up to ``as_of`` count (later ones, and uncommitted edits, are followed through
-    to the lines as they were). ``documents``: the working tree's documents as loaded, which
-    saves parsing the objective files again. An empty :class:`~okrsite.model.History` when the
-    folder is not in a git repository (or git is missing).
+    to the lines as they were); a revision's history is its own first-parent chain, without the
+    working tree's edits. ``documents``: the goal files as loaded, which saves parsing the
+    objective files again. An empty :class:`~okrsite.model.History` when the folder is not in
+    a git repository (or git is missing).
     """
     repo = find_repo(goals_dir)
     try:
@@ -407,7 +410,9 @@ def history(goals_dir: Path, goals: Goals, as_of: date | None = None, *,
     files = working_files(goals_dir, goals, prefix, documents)
     with Blobs(repo) as blobs:
         walk = Walk(files, Versions(blobs.read), as_of)
-        if follow_uncommitted(repo, walk, goals_path or "."):
+        if revision is not None:
+            follow_log(repo, walk, goals_path or ".", git.resolve(repo, revision).sha)
+        elif follow_uncommitted(repo, walk, goals_path or "."):
             follow_log(repo, walk, goals_path or ".")
     return collect(walk.settled, goals)
 

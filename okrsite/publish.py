@@ -38,7 +38,7 @@ from mike import git_utils as mike_git
 from . import __version__, build, git
 from .errors import PublishError
 from .model import Goals
-from .site import read_user_config
+from .site import check_folders, read_user_config
 
 SNAPSHOT_FILE = "api/snapshot.json"
 MIKE_CONFIG = {"extra": {"version": {"provider": "mike", "alias": True, "default": "latest"}}}
@@ -142,8 +142,10 @@ def publish(
     """Build the site as of the snapshot's date and commit it as VERSION with mike.
 
     ``push_to`` names the remote to push the pages branch to afterwards (``None``: no push);
-    ``revision``: the goal files as they were at that git revision.
+    ``revision``: the goal files as they were at that git revision. Refuses the folders a
+    build refuses (the snapshot's site folder is a temporary one of its own).
     """
+    check_folders(goals_dir=goals_dir, config_file=config_file, staging_dir=staging_dir)
     repo = git.repo_at(goals_dir)
     tree = build.load_tree(goals_dir, revision=revision)
     goals = build.check_tree(tree)

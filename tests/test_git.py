@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from okrsite import git
+from okrsite import build, git
 from okrsite.errors import GitError, GoalErrors
 from okrsite.history import history as find_history
 from okrsite.history import objective_spans
@@ -129,6 +129,24 @@ def test_the_last_commit_that_changed_each_key_result(repo: GitRepo) -> None:
     assert {k: (c.date, c.short) for k, c in history.target_moved.items()} == {
         ("ship-sso", "latency"): (date(2026, 11, 10), moved[:7]),
     }
+
+
+def test_a_revision_has_the_history_of_its_own_commits(repo: GitRepo) -> None:
+    first = repo.commit("2026-10-05")
+    repo.edit("sales/win.md", "current: 4", "current: 6")
+    checkin = repo.commit("2026-11-02")
+    repo.edit("sales/win.md", "current: 6", "current: 7")
+    later = repo.commit("2026-11-10")
+    repo.edit("eng/ship.md", "target: 200", "target: 250")  # uncommitted: in no revision
+    at_first = build.scored(repo.goals, AS_OF, revision=first).history
+    assert set(dates(at_first).values()) == {"2026-10-05"}
+    at_checkin = build.scored(repo.goals, AS_OF, revision=checkin).history
+    assert at_checkin.key_results[("win-mid-market", "deals")].sha == checkin
+    assert at_checkin.key_results[("win-mid-market", "partners")].sha == first
+    assert build.scored(repo.goals, AS_OF, revision="HEAD").history.target_moved == {}
+    now = build.scored(repo.goals, AS_OF).history  # the working tree, with its edit
+    assert now.key_results[("win-mid-market", "deals")].sha == later
+    assert now.key_results[("ship-sso", "latency")].sha == first  # followed through the edit
 
 
 def test_commits_after_the_as_of_date_do_not_count(repo: GitRepo) -> None:

@@ -139,6 +139,27 @@ def test_publish_needs_a_version_and_a_repository(tmp_path: Path) -> None:
                                                     "git repository\n")
 
 
+@pytest.mark.parametrize("staging", ["goals/.stage", "goals", "."])
+def test_publish_refuses_the_folders_build_refuses(tmp_path: Path, staging: str) -> None:
+    """A staging folder inside, equal to or holding the goals folder would be emptied by the
+    build: publish refuses it before anything is built or committed, as build does."""
+    repo = GitRepo(tmp_path / "repo")
+    (repo.root / ".gitignore").write_text(".okrsite/\n")
+    repo.commit("2026-11-02")
+    before = sorted(p.relative_to(repo.root) for p in repo.root.rglob("*") if ".git" not in p.parts)
+    code, output = run(repo, "deploy", "2026-Q4", "--as-of", "2026-11-20", "--staging-dir", staging)
+    assert code == 1
+    assert output.startswith(f"Error: {staging}: the staging folder may not be, hold or lie "
+                             "inside the goals folder")
+    assert "Traceback" not in output and output.count("\n") == 1
+    after = sorted(p.relative_to(repo.root) for p in repo.root.rglob("*") if ".git" not in p.parts)
+    assert after == before  # nothing written, nothing emptied
+    with pytest.raises(subprocess.CalledProcessError):  # nothing published
+        repo.git("rev-parse", "--verify", "gh-pages")
+    built = invoke_in(repo.root, "build", "--as-of", "2026-11-20", "--staging-dir", staging)
+    assert built == (code, output)  # the very refusal of build
+
+
 @pytest.mark.parametrize(
     ("version", "today", "expected"),
     [

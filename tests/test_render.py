@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -18,7 +19,15 @@ from okrsite.render import environment, inert, number, one_line, render, safe_ti
 from okrsite.render.badges import LABEL_FILL, STATUS_FILL, TEXT_FILL, badge_svg
 from okrsite.render.charts import trend_chart
 from okrsite.render.markdown import is_safe_link, render_body
-from okrsite.render.pages import NAV_UNIT_BUDGET, NavItem, navigation, render_pages, render_site
+from okrsite.render.pages import (
+    NAV_UNIT_BUDGET,
+    NavItem,
+    index_pages,
+    navigation,
+    render_pages,
+    render_site,
+)
+from okrsite.render.trees import flatten
 from okrsite.render.view import View
 from okrsite.score import Scorecard, score_goals, status_of
 from okrsite.vocabulary import STATUS_WORDS, percent
@@ -422,3 +431,116 @@ def test_a_parent_naming_a_private_key_result_is_published_as_the_objective() ->
     assert view.via_kr(child) is None and view.via_kr(public) == "Move it"
     assert [kv.kr.id for kv in view.key_results(goals.objective_by_id["move"])] == ["kr1"]
     assert view.hidden_key_results(goals.objective_by_id["move"]) == 1
+
+
+# --- trees as flat rows --------------------------------------------------------------------------
+
+
+def test_a_tree_flattens_into_rows_that_open_and_close_its_levels() -> None:
+    tree = {"a": ["b", "e"], "b": ["c", "d"]}
+    rows = flatten(["a", "f"], lambda item: tree.get(item, []))
+    assert [(r.item, r.depth, r.parent, r.closes) for r in rows] == [
+        ("a", 0, True, 0), ("b", 1, True, 0), ("c", 2, False, 0), ("d", 2, False, 1),
+        ("e", 1, False, 1), ("f", 0, False, 0),
+    ]  # fmt: skip
+
+
+def test_flattening_a_tree_needs_no_recursion_however_deep() -> None:
+    depth = 50_000  # fifty times Python's default recursion limit
+    rows = flatten([0], lambda i: [i + 1] if i + 1 < depth else [])
+    assert [r.depth for r in rows] == list(range(depth))
+    assert [r.parent for r in rows] == [True] * (depth - 1) + [False]
+    assert rows[-1].closes == depth - 1  # the last row ends every list above it
+
+
+NBSP = "\u00a0"
+"""What the unit filter indents a sub-unit's name with, two per level."""
+
+
+class NestedLists(HTMLParser):
+    """The ``<li>`` items of a page's nested lists, each named by its first link, with the item
+    it is nested in; every end tag must close the element open last."""
+
+    VOID = frozenset({"br", "hr", "img", "input", "link", "meta", "source", "wbr"})
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
+        self.open: list[str] = []
+        self.items: list[str | None] = []
+        self.parents: dict[str, str | None] = {}
+        self.depths: dict[str, int] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        self.open.append(tag)
+        if tag == "li":
+            self.items.append(None)
+        href = dict(attrs).get("href") or ""
+        if tag == "a" and self.prefix in href and self.items and self.items[-1] is None:
+            name = href.split(self.prefix)[1].strip("/")
+            self.items[-1] = name
+            self.parents[name] = self.items[-2] if len(self.items) > 1 else None
+            self.depths[name] = len(self.items) - 1
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.open and self.open[-1] == tag, (tag, self.open[-5:])
+        self.open.pop()
+        if tag == "li":
+            self.items.pop()
+
+
+def nested_lists(html: str, prefix: str) -> NestedLists:
+    parser = NestedLists(prefix)
+    parser.feed(html)
+    parser.close()
+    assert parser.open == []
+    return parser
+
+
+def tree_goals(objectives: list[tuple[str, str, str | None]], units: list[Unit]) -> View:
+    """A view of objectives ``(id, owner, parent)`` (``parent`` may be ``obj#kr``) in Q4."""
+    kr = KeyResult("k", "Key result", start=0.0, target=10.0, current=5.0)
+    made = []
+    for id_, owner, parent in objectives:
+        above, _, kr_id = (parent or "").partition("#")
+        made.append(Objective(id_, f"Objective {id_}", owner, Q4.id, (kr,), parent=above or None,
+                              parent_kr=kr_id or None))
+    goals = Goals(Org("Org", tuple(units), (Q4,)), tuple(made), ())
+    return View(goals, score_goals(goals, date(2026, 11, 20)))
+
+
+def test_the_alignment_and_units_pages_nest_their_lists_as_the_trees_do() -> None:
+    units = [Unit("org", "Org"), Unit("ops", "Ops", parent="org"),
+             Unit("team", "Team", parent="ops"), Unit("lab", "Lab", parent="org")]
+    view = tree_goals(
+        [("a", "org", None), ("b", "ops", "a"), ("c", "team", "b"), ("d", "team", "b#k"),
+         ("e", "lab", "a"), ("f", "org", None), ("g", "team", None), ("h", "team", "g")],
+        units,
+    )  # fmt: skip
+    pages = {page.url: page.html for page in index_pages(view)}
+    alignment = nested_lists(pages["alignment/"], "objectives/")
+    assert list(alignment.parents) == ["a", "b", "c", "d", "e", "f", "g", "h"]  # document order
+    assert alignment.parents == {"a": None, "b": "a", "c": "b", "d": "b", "e": "a", "f": None,
+                                 "g": None, "h": "g"}  # fmt: skip
+    assert pages["alignment/"].count("<details open>") == 1  # only the company objective a
+    unit_tree = nested_lists(pages["units/"], "units/")
+    assert unit_tree.parents == {"org": None, "ops": "org", "team": "ops", "lab": "org"}
+    for depth, unit in [(0, "Org"), (1, "Ops"), (2, "Team"), (1, "Lab")]:  # the unit filter
+        assert f'">{NBSP * 2 * depth}{unit}</option>' in pages["alignment/"]
+
+
+def test_trees_deeper_than_the_recursion_limit_render_as_nested_lists() -> None:
+    depth = 1200
+    units = [Unit("u0", "Unit 0"), *(Unit(f"u{i}", f"Unit {i}", parent=f"u{i - 1}")
+                                     for i in range(1, depth))]
+    view = tree_goals([(f"o{i}", f"u{i}", f"o{i - 1}" if i else None) for i in range(depth)], units)
+    pages = {page.url: page.html for page in index_pages(view)}
+    alignment = nested_lists(pages["alignment/"], "objectives/")
+    assert alignment.depths == {f"o{i}": i for i in range(depth)}
+    assert alignment.parents[f"o{depth - 1}"] == f"o{depth - 2}"
+    unit_tree = nested_lists(pages["units/"], "units/")
+    assert unit_tree.depths == {f"u{i}": i for i in range(depth)}
+    last = f'">{NBSP * 2 * (depth - 1)}Unit {depth - 1}</option>'
+    assert last in pages["alignment/"] and last in pages["attention/"]

@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from okrsite import __version__
+from okrsite.site.swap import NEW, OLD
 from okrsite.workflow import carried_id, init_files, quarter
 
 from .conftest import REPO, WORKFLOW_GOALS, GitRepo, invoke_in
@@ -63,7 +64,31 @@ def test_init_then_check_and_build_pass(tmp_path: Path) -> None:
     assert run(new, "build") == (0, "Site built in site\n")
     assert (new / "site" / "objectives" / "customers-recommend-us" / "index.html").is_file()
     assert run(new, "codeowners", "--check") == (0, "CODEOWNERS is up to date\n")
-    assert (new / ".gitignore").read_text().splitlines()[-2:] == ["site/", ".okrsite/"]
+    assert run(new, "build") == (0, "Site built in site\n")  # again: the swap replaces a site
+    # only what init wrote shows: site/, .okrsite/ and the swap's folders are all ignored
+    assert sorted(line.removeprefix("?? ") for line in git_status(new)) == INIT_FILES
+
+
+def git_status(repo: Path) -> list[str]:
+    """Untracked, unignored files and changes of ``repo``, as ``git status`` lists them."""
+    return subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=repo,
+                          check=True, capture_output=True, text=True).stdout.splitlines()
+
+
+def test_an_init_repository_ignores_what_builds_leave(tmp_path: Path) -> None:
+    """The site, the staging project and the folders a build swaps the site through (which a
+    killed build leaves until the next one): none of them can be committed by mistake."""
+    assert run(tmp_path, "init", "new")[0] == 0
+    new = tmp_path / "new"
+    left = ["site/index.html", ".okrsite/mkdocs.yml", f"{NEW.format('site')}1a2b3c4d/index.html",
+            f"{OLD.format('site')}1a2b3c4d/index.html"]
+    for rel in [*left, "goals/product/notes.md"]:
+        (new / rel).parent.mkdir(parents=True, exist_ok=True)
+        (new / rel).write_text("x\n")
+    ignored = subprocess.run(["git", "check-ignore", "--no-index", *left, "goals/product/notes.md"],
+                             cwd=new, capture_output=True, text=True, check=False)
+    assert ignored.stdout.splitlines() == left  # each one, and not the goal file
+    assert "?? goals/product/notes.md" in git_status(new)
 
 
 def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ from .export import export_data, kpi_url, objective_url, unit_url
 from .feed import FEED_PATH, feed_xml
 from .summaries import ATTENTION_SHOWN, concerns, outline
 from .tags import public_tags, tag_url
+from .trees import node_rows
 from .updates import by_day, recent_updates, window_start
 from .view import View
 
@@ -205,9 +206,9 @@ def index_pages(view: View) -> Iterator[Page]:
                shown=ATTENTION_SHOWN)
     tops = [o for o in goals.objectives if view.counted(o) and not _counted_parent(view, o)]
     tree = outline(goals, view.card, tops)
-    yield page("alignment/", "Alignment", "alignment.html", view, tree=tree)
-    units = view.sub_units.get(None, [])
-    yield page("units/", "All units", "units.html", view, tops=units)
+    yield page("alignment/", "Alignment", "alignment.html", view, tree=tree,
+               aligned=node_rows(tree.aligned), unaligned=node_rows(tree.unaligned))
+    yield page("units/", "All units", "units.html", view, rows=view.unit_rows)
     kpis = sorted(view.public(goals.kpis), key=lambda k: (view.unit(k.owner).name, k.title))
     private = view.private(goals.kpis)
     yield page("kpis/", "KPIs", "kpis.html", view, kpis=kpis, private=private)

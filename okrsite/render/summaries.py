@@ -8,7 +8,7 @@ company) gets scoring's rule applied to its score and the mean expected share of
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal
@@ -166,16 +166,26 @@ def outline(goals: Goals, card: Scorecard, tops: Iterable[Objective],
     company's open, in order, while the rows shown stay within ``budget``."""
     seen: set[str] = set()
 
-    def subtree(objective: Objective) -> tuple[tuple[Node, ...], int]:
-        seen.add(objective.id)
-        nodes, size = [], 0
-        for child in goals.all_aligned(objective.id):
-            if child.id in seen:
+    def subtree(top: Objective) -> tuple[tuple[Node, ...], int]:
+        """The nodes aligned to ``top`` and how many objectives they hold, walked depth first
+        with a stack of its own (no recursion, however deep the tree): an objective already
+        shown elsewhere in the tree is skipped."""
+        seen.add(top.id)
+        Frame = tuple[Objective, Iterator[Objective], list[Node]]
+        stack: list[Frame] = [(top, iter(goals.all_aligned(top.id)), [])]
+        while True:
+            objective, children, nodes = stack[-1]
+            child = next((c for c in children if c.id not in seen), None)
+            if child is not None:
+                seen.add(child.id)
+                stack.append((child, iter(goals.all_aligned(child.id)), []))
                 continue
-            kids, count = subtree(child)
-            nodes.append(Node(child, card.objectives[child.id], kids, False, count + 1))
-            size += count + 1
-        return tuple(nodes), size
+            stack.pop()
+            size = sum(node.size for node in nodes)
+            if not stack:
+                return tuple(nodes), size
+            node = Node(objective, card.objectives[objective.id], tuple(nodes), False, size + 1)
+            stack[-1][2].append(node)
 
     top_units = {unit.id for unit in goals.org.top_units()}
     Row = tuple[Objective, ObjectiveScore, tuple[Node, ...], int]

@@ -23,6 +23,7 @@ from .charts import trend_chart
 from .markdown import render_body
 from .published import link_href, private_key_results, public_key_results
 from .summaries import Pace, Standing, company_standing, pace, standing, unit_standings
+from .trees import TreeRow, flatten
 
 if TYPE_CHECKING:  # the history is data here: rendering never runs git
     from ..model import Change, History
@@ -114,6 +115,11 @@ class View:
     @cached_property
     def sub_units(self) -> dict[str | None, list[Unit]]:
         return group(self.goals.org.units, lambda u: u.parent)
+
+    @cached_property
+    def unit_rows(self) -> list[TreeRow[Unit]]:
+        """The unit tree, top units first, as flat rows (the units page, the unit filter)."""
+        return flatten(self.sub_units.get(None, []), lambda u: self.sub_units.get(u.id, []))
 
     @cached_property
     def kpi_users(self) -> dict[str, list[tuple[Objective, KeyResult]]]:
