@@ -330,7 +330,8 @@ class Walk:
             for span in followed:
                 outcome = step(span, diff, self.versions)
                 if outcome is not None and counted is not None:
-                    self.settled[span.key] = (outcome, counted)
+                    # newest first: the first commit settles it (a KPI's CSV and file share it)
+                    self.settled.setdefault(span.key, (outcome, counted))
                 elif carry(span, diff, self.versions):
                     alive.append(span)
             if alive and diff.old is not None:
@@ -377,14 +378,16 @@ def follow_log(repo: Repo, walk: Walk, pathspec: str, start: str = "HEAD") -> No
 def working_files(goals_dir: Path, goals: Goals, prefix: str, documents: Iterable[Document]
                   ) -> dict[str, Followed]:
     """What to follow, per repository path: each objective's file (its document from
-    ``documents`` when there, else read again when needed) and each KPI's file."""
+    ``documents`` when there, else read again when needed), each KPI's file and CSV."""
     given = {doc.rel: doc for doc in documents}
     files: dict[str, Followed] = {
         prefix + goal.rel: WorkingFile(goal, goals_dir / goal.rel, given.get(goal.rel))
         for goal in goals.objectives
     }
-    for kpi in goals.kpis:
-        files[prefix + kpi.rel] = [Span(("kpi", kpi.id), 1, 1)]
+    for kpi in goals.kpis:  # a KPI changes with its file and with its CSV of values
+        for rel in (kpi.rel, kpi.values_file):
+            if rel is not None:
+                files[prefix + rel] = [Span(("kpi", kpi.id), 1, 1)]
     return files
 
 

@@ -20,7 +20,7 @@ from okrsite.model import Goals, History, build_goals, build_objective
 from okrsite.score import score_goals
 from okrsite.validate import validate
 
-from .conftest import WORKFLOW_GOALS, GitRepo, invoke_in
+from .conftest import REPO, WORKFLOW_GOALS, GitRepo, invoke_in
 from .test_site import parse_html
 
 AS_OF = date(2026, 11, 20)
@@ -147,6 +147,18 @@ def test_a_revision_has_the_history_of_its_own_commits(repo: GitRepo) -> None:
     now = build.scored(repo.goals, AS_OF).history  # the working tree, with its edit
     assert now.key_results[("win-mid-market", "deals")].sha == later
     assert now.key_results[("ship-sso", "latency")].sha == first  # followed through the edit
+
+
+def test_a_kpi_changes_with_its_csv_of_values(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo", goals=REPO / "tests" / "fixtures" / "good" / "v11")
+    first = repo.commit("2026-10-05")
+    with (repo.goals / "kpis" / "on-time.csv").open("a", encoding="utf-8") as csv:
+        csv.write("2026-11-15,95.1,,north\n")
+    new_value = repo.commit("2026-11-16")
+    repo.edit("kpis/claims-backlog.md", "kind: kpi", "kind: kpi\n# a comment")
+    found = find_history(repo.goals, build.read_goals(repo.goals)).kpis
+    assert found["on-time"].sha == new_value  # the CSV's commit, newer than the file's
+    assert found["claims-backlog"].sha == first  # the uncommitted edit is not a commit
 
 
 def test_commits_after_the_as_of_date_do_not_count(repo: GitRepo) -> None:
