@@ -85,16 +85,12 @@ def scalar(value: object) -> str:
 
 
 def entry_fields(request: Checkin) -> list[tuple[str, object]]:
-    fields: list[tuple[str, object]] = [("date", request.day)]
-    if request.value is not None:
-        fields.append(("value", request.value))
-    if request.confidence is not None:
-        fields.append(("confidence", request.confidence))
-    if request.by:
-        fields.append(("by", request.by))
-    if request.note:
-        fields.append(("note", request.note))
-    return fields
+    """The given fields in the contract's order: ``{date, value, note, confidence, by}``."""
+    given: list[tuple[str, object]] = [
+        ("date", request.day), ("value", request.value), ("note", request.note or None),
+        ("confidence", request.confidence), ("by", request.by or None),
+    ]
+    return [(key, value) for key, value in given if value is not None]
 
 
 def flow_entry(fields: list[tuple[str, object]]) -> str:

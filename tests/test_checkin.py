@@ -60,8 +60,9 @@ def test_appends_to_a_block_list_of_flow_check_ins(tmp_path: Path) -> None:
     goals = folder(tmp_path, HEAD + krs + BODY)
     after = check_in(goals, "win#arr", value=12.5, note='Two "big" deals, 3/4 closed',
                      confidence=0.7, by="Dana")
-    added = ('      - {date: 2026-11-20, value: 12.5, confidence: 0.7, by: "Dana", '
-             'note: "Two \\"big\\" deals, 3/4 closed"}\n')
+    # the fields in the contract's order: {date, value, note, confidence, by}
+    added = ('      - {date: 2026-11-20, value: 12.5, note: "Two \\"big\\" deals, 3/4 closed", '
+             'confidence: 0.7, by: "Dana"}\n')
     expected = krs.replace("      # a comment", added + "      # a comment")
     assert after == HEAD + expected + BODY
 
@@ -191,7 +192,7 @@ def test_the_command_writes_and_names_the_line(tmp_path: Path) -> None:
     code, output = invoke_in(tmp_path, "checkin", "win#arr", "2", "--date", "2026-11-20",
                              "--note", "halfway", "--by", "Dana", "--goals-dir", str(goals))
     assert (code, output) == (0, f"{goals}/win.md:12: checked in win#arr on 2026-11-20\n")
-    assert '    history:\n      - {date: 2026-11-20, value: 2, by: "Dana", note: "halfway"}\n' in (
+    assert '    history:\n      - {date: 2026-11-20, value: 2, note: "halfway", by: "Dana"}\n' in (
         goals / "win.md").read_text()
     code, output = invoke_in(tmp_path, "checkin", "win#arr", "3", "--date", "2026-11-20",
                              "--goals-dir", "goals")

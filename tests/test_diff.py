@@ -286,6 +286,53 @@ def test_base_leaves_out_what_refers_to_its_broken_files() -> None:
     assert [r.id for r in result.removed] == []
 
 
+def test_base_leaves_out_a_kpi_whose_csv_is_broken_and_what_uses_it() -> None:
+    """A CSV with a row that is not a date and a date given twice: both are BASE's problems,
+    the KPI naming it (its values are not known) and the objective using that KPI are left
+    out, and the rest of BASE is compared."""
+    head = read_goals_dir(WORKFLOW_GOALS, "goals")
+    extra = {
+        "kpis/csv.md": ("---\nkind: kpi\nid: from-csv\ntitle: From a CSV\nowner: sales\n"
+                        "direction: higher_is_better\nvalues_file: csv.csv\n---\n"),
+        "kpis/csv.csv": "date,value\n2026-10-01,1\n2026-10-01,2\n2026-13-01,3\n",
+        "sales/uses.md": objective("uses", key_result="  - title: Up\n    start: 0\n"
+                                   "    target: 9\n    kpi: from-csv\n"),
+    }
+    base = [*head, *(Source(rel, f"goals/{rel}", text.encode()) for rel, text in extra.items())]
+    result = compared(base, head, date.fromisoformat(AS_OF))
+    assert sorted((p.file, p.line, p.message) for p in result.base_problems) == [
+        ("goals/kpis/csv.csv", 3, "duplicate date 2026-10-01 (also on line 2)"),
+        ("goals/kpis/csv.csv", 4, "'2026-13-01' is not a date (YYYY-MM-DD)"),
+    ]
+    assert set(result.base_left_out) == {"goals/kpis/csv.csv", "goals/kpis/csv.md",
+                                         "goals/sales/uses.md"}
+    assert result.added == () and result.removed == ()  # BASE was compared
+
+
+def test_a_change_in_a_kpis_csv_alone_is_a_kpi_change_and_moves_its_key_results() -> None:
+    """A KPI's CSV is part of the goals folder for diff: a new value there, and nothing else,
+    changes the KPI and the key result that follows it."""
+    head = read_goals_dir(WORKFLOW_GOALS, "goals")
+    kpi = ("---\nkind: kpi\nid: from-csv\ntitle: From a CSV\nowner: sales\n"
+           "direction: higher_is_better\nthresholds: {green: 8, amber: 4}\n"
+           "values_file: csv.csv\n---\n")
+    uses = objective("uses", key_result="  - id: up\n    title: Up\n    start: 0\n"
+                     "    target: 10\n    kpi: from-csv\n")
+    csv_before = "date,value\n2026-10-01,2\n2026-11-01,5\n"
+    csv_after = csv_before + "2026-11-15,9\n"
+
+    def tree(csv: str) -> list[Source]:
+        files = {"kpis/csv.md": kpi, "kpis/csv.csv": csv, "sales/uses.md": uses}
+        return [*head, *(Source(rel, f"goals/{rel}", text.encode()) for rel, text in files.items())]
+
+    result = compared(tree(csv_before), tree(csv_after), date.fromisoformat(AS_OF))
+    assert [(k.id, k.latest.before, k.latest.after, k.health.before, k.health.after)
+            for k in result.kpis] == [("from-csv", 5, 9, "amber", "green")]
+    changed = {o.id: [(kr.id, kr.score.before, kr.score.after) for kr in o.key_results]
+               for o in result.objectives}
+    assert changed["uses"] == [("up", 0.5, 0.9)]
+
+
 def test_base_with_a_broken_org_counts_everything_as_added() -> None:
     head = read_goals_dir(WORKFLOW_GOALS, "goals")
     base = [Source(s.rel, s.name, b"organization: [") if s.rel == "org.yml" else s

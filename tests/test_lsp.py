@@ -317,6 +317,18 @@ def test_completion_in_org_yml_and_quoted_period_ids(goals: Path) -> None:
     assert [i.label for i in items] == ["win-mid-market#deals", "win-mid-market#partners"]
 
 
+def test_completion_of_kpi_ids_on_key_results_and_of_a_kpis_owner(goals: Path) -> None:
+    """The spec's completion list names KPI ids; a KPI file's ``owner`` is a unit id too."""
+    folder = Folder.load(goals, "goals")
+    text = ("---\nkind: objective\nkey_results:\n  - title: A\n    start: 1\n    target: 2\n"
+            "    kpi: \n---\n")
+    items = complete(lines_of(text), False, 6, len("    kpi: "), folder)
+    assert [(i.label, i.detail) for i in items] == [("nps", "Net Promoter Score")]
+    kpi = "---\nkind: kpi\nowner: \n---\n"
+    owners = complete(lines_of(kpi), False, 2, len("owner: "), folder)
+    assert [i.label for i in owners] == ["acme", "sales", "eng", "platform"]
+
+
 def test_hover_names_what_an_id_refers_to(goals: Path) -> None:
     folder = Folder.load(goals, "goals")
     text = (goals / "sales" / "win.md").read_text()

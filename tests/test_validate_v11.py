@@ -288,7 +288,8 @@ def test_a_values_file_is_read_once_for_two_kpis_and_its_problems_reported_once(
         "kpis/b.md": kpi("id: b\nvalues_file: ../nps.csv\n"),
         "nps.csv": b"date,value\n2026-10-01,3\n2026-10-01,4\n2026-10-02,x\n",
     }
-    assert problems_of(dict(files)) == [
+    assert problems_of(dict(files)) == [  # the duplicate too, beside the bad row
+        "goals/nps.csv:3: date: duplicate date 2026-10-01 (also on line 2)",
         "goals/nps.csv:4: value: 'x' is not a finite number",
     ]
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from ..errors import Problem
-from ..load import Document, LoadedTree, Source, load_sources, read_tables
+from ..load import Document, LoadedTree, Source, load_sources, read_tables, values_file_rel
 from ..load.files import is_table_path
 from ..model import Goals, build_goals, build_kpi, build_objective
 from ..validate import validate
@@ -51,12 +51,14 @@ def comparable(tree: LoadedTree) -> tuple[Goals | None, list[Problem], list[str]
         bad = {p.file for p in problems}
         if tree.org is None or tree.org.name in bad:
             return None, found, sorted(left_out)
+        bad |= kpis_of_tables(tree.goals, bad)
         bad |= dependents([d for d in tree.goals if d.name not in bad])
         kept = tuple(d for d in tree.goals if d.name not in bad)
         if len(kept) == len(tree.goals) and not tree.problems:
             return None, found, sorted(left_out)  # problems no file can be left out for
         left_out |= bad
-        tree = LoadedTree(tree.org, kept, (), tree.tables)
+        tables = {rel: t for rel, t in tree.tables.items() if t is None or t.name not in bad}
+        tree = LoadedTree(tree.org, kept, (), tables)
         problems = validate(tree)
     return build_goals(tree.org, tree.goals, tree.tables), found, sorted(left_out)
 
@@ -95,6 +97,21 @@ def private_files(base: Sequence[Source], tree: LoadedTree, head_tree: LoadedTre
         text = source.content.decode("utf-8", "replace")
         if source.rel in private_in_head or _PRIVATE_LINE.search(text):
             found.add(source.name)
+    return found
+
+
+def kpis_of_tables(documents: Sequence[Document], files: set[str]) -> set[str]:
+    """The KPI documents (by name) whose ``values_file`` is one of ``files``: a KPI whose CSV
+    is left out is left out with it, since its values are not known."""
+    found: set[str] = set()
+    for doc in documents:
+        named = doc.data.get("values_file")
+        if doc.data.get("kind") != "kpi" or not isinstance(named, str):
+            continue
+        rel = values_file_rel(doc.rel, named)
+        prefix = doc.name[: len(doc.name) - len(doc.rel)] if doc.name.endswith(doc.rel) else ""
+        if rel is not None and prefix + rel in files:
+            found.add(doc.name)
     return found
 
 

@@ -30,7 +30,7 @@ from .files import (
     read_goals_dir,
     wrong_suffix,
 )
-from .tables import Row, Table, read_table, values_file_rel
+from .tables import Row, Table, read_table, usable, values_file_rel
 from .yaml import MAX_DEPTH, parse_yaml
 
 __all__ = [
@@ -58,6 +58,7 @@ __all__ = [
     "parse_org",
     "read_goals_dir",
     "read_tables",
+    "usable",
     "values_file_rel",
     "visible",
 ]

@@ -33,13 +33,25 @@ class Row:
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """A CSV file's measurements (only when it had no problem)."""
+    """A CSV file's measurements.
+
+    A file with bad rows is still read, so that the validator can report every problem
+    (a date given twice beside a row that is not a date); only a ``complete`` table is
+    scored (see :func:`usable`).
+    """
 
     rel: str
     """Its path inside the goals folder."""
     name: str
     """Its path as shown in errors."""
     rows: tuple[Row, ...]
+    complete: bool = True
+    """``False``: some rows had problems (reported by :func:`read_table`) and are missing."""
+
+
+def usable(table: Table | None) -> Table | None:
+    """The table when it can be scored: read without any problem."""
+    return table if table is not None and table.complete else None
 
 
 def values_file_rel(kpi_rel: str, values_file: str) -> str | None:
@@ -76,9 +88,10 @@ def _row(source: Source, line: int, cells: dict[str, str]) -> tuple[Row | None, 
                                 "(YYYY-MM-DD)"))
     number: float | None = None
     try:
-        number = float(raw_value)
-        if not math.isfinite(number):
+        parsed = float(raw_value)
+        if not math.isfinite(parsed):
             raise ValueError
+        number = parsed
     except ValueError:
         problems.append(Problem(source.name, line, "value", f"'{raw_value}' is not a finite "
                                 "number"))
@@ -89,7 +102,8 @@ def _row(source: Source, line: int, cells: dict[str, str]) -> tuple[Row | None, 
 
 
 def read_table(source: Source) -> tuple[Table | None, list[Problem]]:
-    """Parse one CSV file; ``(None, problems)`` when anything in it is wrong."""
+    """Parse one CSV file; ``(None, problems)`` when it cannot be read as a table at all, an
+    incomplete table of the good rows and the problems when some rows are wrong."""
     text, problem = _decode(source)
     if text is None:
         return None, [problem] if problem else []
@@ -120,6 +134,4 @@ def read_table(source: Source) -> tuple[Table | None, list[Problem]]:
     if header is None:
         return None, [Problem(source.name, 1, "", "is empty: it needs a header line with "
                               "'date' and 'value' and at least one value")]
-    if problems:
-        return None, problems
-    return Table(source.rel, source.name, tuple(rows)), []
+    return Table(source.rel, source.name, tuple(rows), complete=not problems), problems

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from ..load import Document, Row, Table, values_file_rel
+from ..load import Document, Row, Table, usable, values_file_rel
 from ..vocabulary import DEFAULT_KR_TYPE, default_kr_id
 from .goals import Checkin, Item, KeyResult, Kpi, Link, Objective, Point
 from .org import Org, Period, Scoring, Unit
@@ -177,7 +177,7 @@ def build_kpi(doc: Document, tables: Mapping[str, Table | None]) -> Kpi:
     thresholds = data.get("thresholds") or {}
     values_file = data.get("values_file")
     rel = values_file_rel(doc.rel, values_file) if values_file else None
-    table = tables.get(rel) if rel else None
+    table = usable(tables.get(rel)) if rel else None
     return Kpi(
         id=goal_id(doc),
         title=data["title"],

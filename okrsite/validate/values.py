@@ -71,6 +71,7 @@ def check_table_numbers(index: Index) -> Iterator[Problem]:
     for table in index.tables.values():
         if table is None:
             continue  # the loader reported its problems
+        # an incomplete table's good rows are checked too: every problem of a run is reported
         for row in table.rows:
             if not in_range(row.value):
                 message = f"{show(row.value)} is out of range: {RANGE_WORDS}"
@@ -165,7 +166,8 @@ def _shown_name(doc: Document, rel: str) -> str:
 
 
 def _values_file(index: Index, doc: Document) -> tuple[Table | None, str | None]:
-    """The CSV a KPI names (when it was read without problems), or what is wrong with the name."""
+    """The CSV a KPI names (``None``: it could not be read at all), or what is wrong with the
+    name."""
     named = doc.data.get("values_file")
     if not isinstance(named, str) or not named:
         return None, None
@@ -203,7 +205,7 @@ def check_kpi_values(index: Index) -> Iterator[Problem]:
                 yield doc.problem(("values",), "required field missing (or give a values_file)")
             elif inline == []:
                 yield doc.problem(("values",), "must have at least 1 value")
-        elif table is not None and not table.rows and not inline:
+        elif table is not None and table.complete and not table.rows and not inline:
             message = f"{table.name} has no values, and values gives none: a KPI needs one"
             yield doc.problem(("values_file",), message)
         yield from _duplicate_dates(doc, table)
