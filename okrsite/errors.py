@@ -13,6 +13,8 @@ from typing import IO, Any
 
 import click
 
+from .vocabulary import plural
+
 
 @dataclass(frozen=True, order=True, slots=True)
 class Problem:
@@ -74,7 +76,7 @@ class GoalErrors(OkrError):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(sorted(set(problems)))
         count = len(self.problems)
-        super().__init__(f"{count} error{'s' if count != 1 else ''} in the goal files")
+        super().__init__(f"{plural(count, 'error')} in the goal files")
 
     def show(self, file: IO[Any] | None = None) -> None:
         """Print every problem, one per line, then ``Error: N errors in the goal files``."""

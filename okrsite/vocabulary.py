@@ -82,6 +82,12 @@ def percent(score: float | None) -> str:
     return NO_VALUE if score is None else f"{score * 100:.0f}%"
 
 
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """The count and the word it takes: ``1 objective``, ``2 objectives``, ``0 KPIs``
+    (``words``: the plural when it is not ``word`` + ``s``)."""
+    return f"{count} {word if count == 1 else words or word + 's'}"
+
+
 def status_word(status: str | None) -> str:
     """A status in words; none: an en dash."""
     return NO_VALUE if status is None else STATUS_WORDS.get(status, status)

@@ -1,7 +1,7 @@
 """What the browser tests share: Debian's chromium (Playwright never downloads one), a static
 server on 127.0.0.1 for a built site, a tab that fails the test when a page fetches anything from
-another host, search, screenshots, and axe-core injected into a page. The fixtures built on them
-(``browser``, ``page``) are in conftest.py.
+another host or a script fails, search, screenshots, and axe-core injected into a page. The
+fixtures built on them (``browser``, ``page``) are in conftest.py.
 
 axe-core comes from npm at test time: ``npm install --no-save --no-package-lock --prefix tests
 axe-core@4.14.1`` puts it in ``tests/node_modules/`` (git-ignored).
@@ -13,7 +13,7 @@ import contextlib
 import functools
 import http.server
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -97,19 +97,24 @@ def chromium() -> Iterator[Any]:
 
 @contextlib.contextmanager
 def watched_tab(browser: Any, base_url: str, viewport: Mapping[str, int],
-                **options: Any) -> Iterator[Any]:
+                allowed_errors: Collection[str] = (), **options: Any) -> Iterator[Any]:
     """A tab in a fresh context (``options``: more of ``new_context``'s, e.g. ``color_scheme``);
-    when the test is done with it, fails if any request left ``base_url``'s host."""
+    when the test is done with it, fails if any request left ``base_url``'s host or a script
+    on a page failed (but with one of ``allowed_errors``)."""
     context = browser.new_context(viewport=dict(viewport), **options)
     tab = context.new_page()
     requests: list[str] = []
     tab.on("request", lambda request: requests.append(request.url))
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
     try:
         yield tab
     finally:
         context.close()
     foreign = [url for url in requests if not url.startswith((base_url, "data:", "blob:"))]
     assert not foreign, f"requests left the host: {foreign}"
+    failed = [error for error in errors if error not in allowed_errors]
+    assert not failed, f"script errors: {failed}"
 
 
 def search(page: Any, words: str) -> Any:

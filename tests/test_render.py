@@ -544,3 +544,152 @@ def test_trees_deeper_than_the_recursion_limit_render_as_nested_lists() -> None:
     assert unit_tree.depths == {f"u{i}": i for i in range(depth)}
     last = f'">{NBSP * 2 * (depth - 1)}Unit {depth - 1}</option>'
     assert last in pages["alignment/"] and last in pages["attention/"]
+
+
+# --- chart labels: none overlaps another at the phone size ---------------------------------------
+
+CSS = Path(__file__).parent.parent / "docs_theme" / "okrsite.css"
+CHART_TEXT_SIZES = [float(size) for size in re.findall(
+    r"\.okr-chart text \{ font-size: (\d+(?:\.\d+)?)px", CSS.read_text(encoding="utf-8"))]
+PHONE_FONT = max(CHART_TEXT_SIZES)
+"""The size chart text is drawn at on phones, in chart units: the stylesheet's largest."""
+Box = tuple[float, float, float, float]
+
+
+def text_box(text: ElementTree.Element) -> Box:
+    """Where a label's glyphs reach at phone size: about 0.55 of the font size per character
+    (Chromium's widest is 0.51), 0.9 of it above the baseline and 0.22 below."""
+    width = len("".join(text.itertext())) * 0.55 * PHONE_FONT
+    x, y = float(text.get("x") or 0), float(text.get("y") or 0)
+    anchor = text.get("text-anchor") or "start"
+    left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+    return left, y - 0.9 * PHONE_FONT, left + width, y + 0.22 * PHONE_FONT
+
+
+def overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def chart_labels(chart: Markup | None) -> dict[str, Box]:
+    """The boxes of a chart's labels (every text but the axes': rules, pace, "today") and of
+    its start value's circle, by text."""
+    assert chart is not None
+    svg = ElementTree.fromstring(str(chart))
+    axes = {t for g in svg.iter(f"{SVG}g") if g.get("class") == "okr-chart__axis"
+            for t in g.iter(f"{SVG}text")}
+    boxes = {"".join(t.itertext()): text_box(t) for t in svg.iter(f"{SVG}text") if t not in axes}
+    for circle in svg.iter(f"{SVG}circle"):
+        if "okr-chart__dot--start" in (circle.get("class") or ""):
+            x, y, r = (float(circle.get(k) or 0) for k in ("cx", "cy", "r"))
+            boxes["start value"] = (x - r, y - r, x + r, y + r)
+    return boxes
+
+
+def overlapping(boxes: dict[str, Box]) -> list[tuple[str, str]]:
+    names = list(boxes)
+    return [(a, b) for i, a in enumerate(names) for b in names[i + 1:]
+            if overlap(boxes[a], boxes[b])]
+
+
+def path_crosses(chart: Markup | None, css_class: str, box: Box) -> bool:
+    """Whether the straight segments of the chart's path of ``css_class`` pass through ``box``
+    (sampled every 1/400 of each segment)."""
+    svg = ElementTree.fromstring(str(chart))
+    path = next(p for p in svg.iter(f"{SVG}path") if p.get("class") == css_class)
+    corners = [tuple(map(float, pair)) for pair in
+               re.findall(r"(-?[\d.]+)[ ,](-?[\d.]+)", path.get("d") or "")]
+    return any(
+        box[0] < x0 + (x1 - x0) * i / 400 < box[2] and box[1] < y0 + (y1 - y0) * i / 400 < box[3]
+        for k in range(len(corners) - 1)
+        for (x0, y0), (x1, y1) in [(corners[k], corners[k + 1])]
+        for i in range(401)
+    )
+
+
+def monthly(*values: float) -> list[Point]:
+    return [Point(date.fromordinal(date(2026, 1, 28).toordinal() + 30 * i), v)
+            for i, v in enumerate(values)]
+
+
+def test_the_phone_doubles_chart_text() -> None:
+    assert CHART_TEXT_SIZES == [12, 24]
+
+
+def test_a_target_on_a_threshold_and_a_warning_get_labels_apart() -> None:
+    chart = trend_chart(monthly(6.8, 6.1, 5.9, 5.2, 4.4, 3.6), title="First response", unit="h",
+                        target=2, thresholds=[("green", "healthy ≤", 2), ("amber", "warning ≤", 4)])
+    boxes = chart_labels(chart)
+    assert set(boxes) == {"target 2 · healthy ≤ 2", "warning ≤ 4"}  # one line for two close rules
+    assert overlapping(boxes) == []
+
+
+@pytest.mark.parametrize("target, green, amber", [
+    (99.95, 99.9, 99.5),  # close together along the top of the chart
+    (96, 95, 92),
+    (14, 13, 12),  # three rules, one step apart
+    (100, 99.99, 99.98),  # three rules on one line: too wide for one line at phone size
+])  # fmt: skip
+def test_close_rules_get_labels_that_do_not_overlap(target: float, green: float,
+                                                    amber: float) -> None:
+    values = [amber - 0.3, green - 0.1, amber, target - 0.02, green]
+    chart = trend_chart(monthly(*values), title="Uptime", unit="%", target=target,
+                        thresholds=[("green", "healthy ≥", green), ("amber", "warning ≥", amber)])
+    boxes = chart_labels(chart)
+    assert len(boxes) >= 2 and overlapping(boxes) == []
+    assert all(left >= 0 and right <= 640 and top >= 0 and bottom <= 200
+               for left, top, right, bottom in boxes.values()), boxes
+
+
+def key_result_chart(start: float, target: float, *values: float) -> Markup | None:
+    period = (date(2026, 10, 1), date(2026, 12, 31))
+    days = [date.fromordinal(period[0].toordinal() + 7 + 9 * i) for i in range(len(values))]
+    dated = [Point(period[0], start), *map(Point, days, values)]
+    return trend_chart(dated, title="Uptime", unit="%", target=target, span=period,
+                       pace=(Point(period[0], start), Point(period[1], target)),
+                       status="on_track", today=date(2026, 11, 20), starts_at_start=True)
+
+
+@pytest.mark.parametrize("start, target, values", [
+    (99.7, 99.95, (99.91, 99.91)),  # rising: the pace line ends at the target, top right
+    (2400, 1200, (2100, 1650)),  # falling: it ends at the target, bottom right
+    (1.6, 0.9, (1.8, 1.5, 1.4, 1.5, 1.3)),  # values hugging the pace line
+    (20, 40, (24, 27, 31)),  # the target along the top, "today" above it
+])  # fmt: skip
+def test_key_result_charts_keep_the_pace_line_and_its_label_off_the_other_labels(
+    start: float, target: float, values: tuple[float, ...]
+) -> None:
+    chart = key_result_chart(start, target, *values)
+    boxes = chart_labels(chart)
+    target_label = f"target {number(target)}"
+    assert {target_label, "expected pace", "today", "start value"} <= set(boxes)
+    assert overlapping(boxes) == []
+    assert not path_crosses(chart, "okr-chart__pace", boxes[target_label])
+    assert boxes[target_label][0] < 320  # at the left end, where the pace is at the start
+
+
+@given(
+    st.lists(st.floats(0, 100, allow_nan=False), min_size=2, max_size=12),
+    st.floats(0, 100), st.floats(0, 100), st.floats(0, 100),
+)
+def test_kpi_chart_labels_never_overlap(values: list[float], target: float, green: float,
+                                        amber: float) -> None:
+    chart = trend_chart(monthly(*values), title="KPI", target=target,
+                        thresholds=[("green", "healthy ≥", green), ("amber", "warning ≥", amber)])
+    assert overlapping(chart_labels(chart)) == []
+
+
+@given(
+    st.floats(0, 100), st.floats(0, 100),
+    st.lists(st.floats(0, 100, allow_nan=False), min_size=1, max_size=5),
+)
+def test_key_result_chart_labels_never_overlap(start: float, target: float,
+                                               values: list[float]) -> None:
+    if number(start) == number(target):
+        return
+    assert overlapping(chart_labels(key_result_chart(start, target, *values))) == []
+
+
+def test_templates_count_with_one_plural_rule() -> None:
+    template = environment().from_string(
+        '{{ 1 | plural("day") }}, {{ 0 | plural("KPI") }}, {{ 2 | plural("person", "people") }}')
+    assert template.render() == "1 day, 0 KPIs, 2 people"

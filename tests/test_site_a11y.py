@@ -10,7 +10,6 @@ repository. Screenshots go to ``screenshots/``.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import shutil
@@ -28,7 +27,6 @@ from okrsite.render.summaries import concerns
 from okrsite.render.view import View
 
 from .browser import (
-    ARGS,
     AXE,
     CHROMIUM,
     SCHEMES,
@@ -38,6 +36,7 @@ from .browser import (
     page_height,
     screenshot,
     serve,
+    watched_tab,
 )
 from .conftest import REPO, GitRepo, invoke_in
 
@@ -47,6 +46,7 @@ SCREENS = 6
 """Alignment and Attention open at most this many screens tall, at 500 units too."""
 MIN_INDENT = 20
 """Pixels each level of a tree moves right, at least."""
+DESKTOP = VIEWPORTS["desktop"]
 MIN_CHART_TEXT = 11
 """Pixels a chart's text is tall, at least, on a phone."""
 
@@ -87,14 +87,6 @@ sync_api = pytest.importorskip("playwright.sync_api")
 # --- sites --------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
-
-
 def build_site(goals: Path, root: Path, config: Path | None) -> Path:
     return build(goals_dir=goals, config_file=config, site_dir=root / "site",
                  staging_dir=root / ".okrsite", as_of=AS_OF, use_git=False)
@@ -128,26 +120,6 @@ MATERIAL_OUTDATED_ERROR = "Failed to construct 'URL': Invalid URL"
 relative ``base_url`` and throws; its bundle shows the banner all the same."""
 
 
-@contextlib.contextmanager
-def tab(browser: Any, base: str, device: str = "desktop", scheme: str = "light",
-        allowed_error: str | None = None) -> Iterator[Any]:
-    """A page in a fresh context; fails if anything was requested outside ``base``'s host or a
-    script failed (but for ``allowed_error``)."""
-    context = browser.new_context(viewport=VIEWPORTS[device], color_scheme=scheme)
-    page = context.new_page()
-    requests: list[str] = []
-    page.on("request", lambda request: requests.append(request.url))
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
-        yield page
-    finally:
-        context.close()
-    foreign = [url for url in requests if not url.startswith((base, "data:", "blob:"))]
-    assert not foreign, f"requests left the host: {foreign}"
-    assert not [e for e in errors if e != allowed_error], f"script errors: {errors}"
-
-
 def open_page(page: Any, url: str) -> None:
     page.goto(url)
     page.wait_for_load_state("networkidle")
@@ -161,7 +133,7 @@ def open_page(page: Any, url: str) -> None:
 def test_no_page_type_has_serious_axe_violations(browser: Any, example: str, device: str,
                                                  scheme: str) -> None:
     found = {}
-    with tab(browser, example, device, scheme) as page:
+    with watched_tab(browser, example, VIEWPORTS[device], color_scheme=scheme) as page:
         for name, url in EXAMPLE_PAGES.items():
             open_page(page, example + url)
             screenshot(page, f"a11y-{name}-{device}-{scheme}")
@@ -175,7 +147,7 @@ def test_no_page_type_has_serious_axe_violations(browser: Any, example: str, dev
 def test_big_pages_have_no_serious_axe_violations(browser: Any, big: str, device: str,
                                                   scheme: str) -> None:
     found = {}
-    with tab(browser, big, device, scheme) as page:
+    with watched_tab(browser, big, VIEWPORTS[device], color_scheme=scheme) as page:
         for name, url in BIG_PAGES.items():
             open_page(page, big + url)
             bad = blocking(axe(page))
@@ -185,7 +157,7 @@ def test_big_pages_have_no_serious_axe_violations(browser: Any, big: str, device
 
 
 def test_links_look_like_links(browser: Any, example: str) -> None:
-    with tab(browser, example) as page:
+    with watched_tab(browser, example, DESKTOP) as page:
         for url in ("units/operations/", "objectives/grow-profitably/", "alignment/"):
             open_page(page, example + url)
             plain = page.evaluate("""() => [...document.querySelectorAll('.okr a:not(.md-button)')]
@@ -195,7 +167,7 @@ def test_links_look_like_links(browser: Any, example: str) -> None:
 
 
 def test_materials_widgets_are_named(browser: Any, example: str) -> None:
-    with tab(browser, example) as page:
+    with watched_tab(browser, example, DESKTOP) as page:
         open_page(page, example + "units/operations/")
         assert page.get_attribute(".md-search", "aria-label") == "Search"
         labels = page.evaluate("""() => [...document.querySelectorAll('nav')].map(n =>
@@ -222,7 +194,7 @@ def legend_and_chips(page: Any) -> dict[str, Any]:
 
 @pytest.mark.parametrize("url", STATUS_PAGES)
 def test_every_status_is_explained(browser: Any, example: str, url: str) -> None:
-    with tab(browser, example) as page:
+    with watched_tab(browser, example, DESKTOP) as page:
         open_page(page, example + url)
         seen = legend_and_chips(page)
     summary = " ".join(seen["legend"].split())
@@ -237,7 +209,7 @@ def test_every_status_is_explained(browser: Any, example: str, url: str) -> None
 
 @pytest.mark.parametrize("url", ["units/operations/", "alignment/", "attention/"])
 def test_hand_set_statuses_say_so(browser: Any, example: str, url: str) -> None:
-    with tab(browser, example) as page:
+    with watched_tab(browser, example, DESKTOP) as page:
         open_page(page, example + url)
         chip = page.locator(".okr-chip:has-text('set by owner')").first
         sync_api.expect(chip).to_contain_text("at risk")
@@ -246,7 +218,7 @@ def test_hand_set_statuses_say_so(browser: Any, example: str, url: str) -> None:
 
 @pytest.mark.parametrize("url", GOAL_PAGES)
 def test_goal_pages_explain_their_statuses(browser: Any, example: str, url: str) -> None:
-    with tab(browser, example) as page:
+    with watched_tab(browser, example, DESKTOP) as page:
         open_page(page, example + url)
         seen = legend_and_chips(page)
     assert "70% of the progress expected by today" in seen["legend"]
@@ -280,7 +252,7 @@ def indents(rows: list[dict[str, Any]]) -> dict[int, float]:
 
 @pytest.mark.parametrize("url", ["alignment/", "units/"])
 def test_trees_indent_every_level(browser: Any, example: str, url: str) -> None:
-    with tab(browser, example) as page:
+    with watched_tab(browser, example, DESKTOP) as page:
         open_page(page, example + url)
         page.evaluate("document.querySelectorAll('.okr-tree details').forEach(d => d.open = true)")
         lefts = indents(tree_rows(page))
@@ -290,7 +262,7 @@ def test_trees_indent_every_level(browser: Any, example: str, url: str) -> None:
 
 
 def test_the_tree_opens_two_levels_and_expands_on_request(browser: Any, example: str) -> None:
-    with tab(browser, example) as page:
+    with watched_tab(browser, example, DESKTOP) as page:
         open_page(page, example + "alignment/")
         rows = tree_rows(page)
         assert {r["depth"] for r in rows if r["shown"]} == {0, 1}
@@ -306,7 +278,7 @@ def test_the_tree_opens_two_levels_and_expands_on_request(browser: Any, example:
 
 def test_the_tree_filters_by_unit_and_status(browser: Any, example: str) -> None:
     operations = {"operations", "linehaul", "warehousing", "fleet"}
-    with tab(browser, example) as page:
+    with watched_tab(browser, example, DESKTOP) as page:
         open_page(page, example + "alignment/")
         page.select_option("select[name=unit]", "operations")
         shown = page.evaluate("""() => [...document.querySelectorAll('li[data-u]')]
@@ -328,21 +300,17 @@ def test_the_tree_filters_by_unit_and_status(browser: Any, example: str) -> None
 
 
 def test_without_javascript_every_row_is_in_the_page(browser: Any, example: str) -> None:
-    context = browser.new_context(java_script_enabled=False)
-    try:
-        page = context.new_page()
+    with watched_tab(browser, example, DESKTOP, java_script_enabled=False) as page:
         page.goto(example + "alignment/")
         assert page.locator("form.okr-filter").is_hidden()
         assert page.locator("li[data-u]").count() > 25
-    finally:
-        context.close()
 
 
 # --- attention ----------------------------------------------------------------------------------
 
 
 def test_attention_is_a_grid_grouped_by_reason(browser: Any, example: str) -> None:
-    with tab(browser, example) as page:
+    with watched_tab(browser, example, DESKTOP) as page:
         open_page(page, example + "attention/")
         headings = page.locator(".okr-attn-group > h2").all_inner_texts()
         assert [h.split(" (")[0] for h in headings] == [
@@ -362,7 +330,7 @@ def test_attention_is_a_grid_grouped_by_reason(browser: Any, example: str) -> No
 
 
 def test_home_has_one_company_status(browser: Any, example: str) -> None:
-    with tab(browser, example) as page:
+    with watched_tab(browser, example, DESKTOP) as page:
         open_page(page, example)
         ring = page.locator(".okr-hero .okr-ring")
         label = ring.get_attribute("aria-label") or ""
@@ -380,7 +348,7 @@ def test_home_has_one_company_status(browser: Any, example: str) -> None:
 
 
 def test_unit_lists_show_bars_statuses_and_counts(browser: Any, example: str) -> None:
-    with tab(browser, example) as page:
+    with watched_tab(browser, example, DESKTOP) as page:
         for url in ("", "units/operations/", "units/"):
             open_page(page, example + url)
             rows = page.locator(".okr-unit-line")
@@ -397,7 +365,7 @@ def test_unit_lists_show_bars_statuses_and_counts(browser: Any, example: str) ->
 
 
 def test_periods_are_labelled(browser: Any, example: str) -> None:
-    with tab(browser, example) as page:
+    with watched_tab(browser, example, DESKTOP) as page:
         open_page(page, example + "units/kestrel/")
         headings = page.locator("h2[id^=objectives]").all_inner_texts()
         assert headings == ["Objectives · 2026 (year)"]
@@ -409,7 +377,7 @@ def test_periods_are_labelled(browser: Any, example: str) -> None:
 
 
 def test_charts_run_to_the_period_end_with_pace_and_titles(browser: Any, example: str) -> None:
-    with tab(browser, example) as page:
+    with watched_tab(browser, example, DESKTOP) as page:
         open_page(page, example + "objectives/lane-margins/")
         chart = page.locator("svg.okr-chart").first
         titles = chart.locator("circle title").all_text_contents()
@@ -422,7 +390,7 @@ def test_charts_run_to_the_period_end_with_pace_and_titles(browser: Any, example
 
 
 def test_chart_text_is_readable_on_a_phone(browser: Any, example: str) -> None:
-    with tab(browser, example, "phone") as page:
+    with watched_tab(browser, example, VIEWPORTS["phone"]) as page:
         open_page(page, example + "objectives/lane-margins/")
         sizes = page.evaluate("""() =>
           [...document.querySelectorAll('svg.okr-chart text')].map(t => {
@@ -439,7 +407,7 @@ def test_chart_text_is_readable_on_a_phone(browser: Any, example: str) -> None:
 @pytest.mark.parametrize("url", ["alignment/", "attention/"])
 def test_big_pages_open_at_most_six_screens_tall(browser: Any, big: str, url: str,
                                                  device: str) -> None:
-    with tab(browser, big, device) as page:
+    with watched_tab(browser, big, VIEWPORTS[device]) as page:
         open_page(page, big + url)
         height = page_height(page)
         screenshot(page, f"big-{url.strip('/')}-{device}", full_page=False)
@@ -451,7 +419,7 @@ def test_big_pages_keep_every_objective(browser: Any, big: str, big_goals: Path)
     view = View(found.goals, found.card)
     counted = {o.id for o in found.goals.objectives if o.id in found.card.counted and not o.private}
     listed = sum(len(items) for items in concerns(view, found.goals.objectives).values())
-    with tab(browser, big) as page:
+    with watched_tab(browser, big, DESKTOP) as page:
         open_page(page, big + "alignment/")
         links = set(page.evaluate("""() => [...document.querySelectorAll('li[data-u] > div > a')]
             .map(a => a.getAttribute('href').split('/').slice(-2)[0])"""))
@@ -465,7 +433,7 @@ def test_big_pages_keep_every_objective(browser: Any, big: str, big_goals: Path)
 
 
 def test_big_filter_finds_a_team_inside_closed_rows(browser: Any, big: str) -> None:
-    with tab(browser, big) as page:
+    with watched_tab(browser, big, DESKTOP) as page:
         open_page(page, big + "alignment/?unit=team-01-03")
         rows = page.evaluate("""() => [...document.querySelectorAll('li[data-u]')]
             .filter(li => li.firstElementChild.checkVisibility()
@@ -479,7 +447,7 @@ def test_big_filter_finds_a_team_inside_closed_rows(browser: Any, big: str) -> N
 
 
 def test_the_example_publishes_the_companys_pages_only(browser: Any, example: str) -> None:
-    with tab(browser, example) as page:
+    with watched_tab(browser, example, DESKTOP) as page:
         open_page(page, example)
         nav = page.locator("nav.md-nav--primary").inner_text()
         assert "How we use OKRs" in nav
@@ -488,7 +456,7 @@ def test_the_example_publishes_the_companys_pages_only(browser: Any, example: st
 
 
 def test_the_404_page_helps(browser: Any, example: str) -> None:
-    with tab(browser, example) as page:
+    with watched_tab(browser, example, DESKTOP) as page:
         open_page(page, example + "404.html")
         article = page.locator("article")
         sync_api.expect(article.locator("h1")).to_have_text("There is no page here")
@@ -530,7 +498,8 @@ def switch_version(page: Any, version: str) -> None:
 
 
 def test_the_version_switch_keeps_the_page(browser: Any, snapshots: str) -> None:
-    with tab(browser, snapshots, allowed_error=MATERIAL_OUTDATED_ERROR) as page:
+    with watched_tab(browser, snapshots, DESKTOP,
+                     allowed_errors=[MATERIAL_OUTDATED_ERROR]) as page:
         open_page(page, snapshots + "2026-Q4/objectives/win-mid-market/")
         sync_api.expect(page.locator(".md-version__current")).to_contain_text("2026-Q4")
         assert page.locator(".md-version__alias", has_text="latest").count() >= 1

@@ -23,7 +23,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from ..vocabulary import HEALTH_WORDS, NO_VALUE, STATUS_WORDS, percent
+from ..vocabulary import HEALTH_WORDS, NO_VALUE, STATUS_WORDS, percent, plural
 
 
 def _references(text: str) -> str:
@@ -135,7 +135,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
-    env.filters.update(num=number, pct=percent, day=day, share=share)
+    env.filters.update(num=number, pct=percent, day=day, share=share, plural=plural)
     env.globals.update(STATUS_WORDS=STATUS_WORDS, HEALTH_WORDS=HEALTH_WORDS)
     return env
 

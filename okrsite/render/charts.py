@@ -5,14 +5,16 @@ This module only computes geometry (plain numbers and labels); ``chart.svg`` dra
 classes, so the chart's colours come from the site's stylesheet (its status colours included)
 and follow the light and dark palettes. Every value is a point with a ``<title>`` (its full
 date and value), the x axis runs to the end of the period when there is one, with the year on
-its first date.
+its first date. Labels are placed here, not by the browser: for the largest size they are drawn
+at (phones), clear of each other, and crossing as few lines as the chart allows.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from markupsafe import Markup
@@ -29,8 +31,29 @@ the labels twice as large."""
 QUARTERLY_AFTER_DAYS = 200
 """Spans longer than this get a date tick per quarter, shorter ones per month."""
 
+LABEL_FONT = 24
+"""The largest size chart text is drawn at, in chart units: okrsite.css doubles the 12 units on
+phones. Labels are placed for this size, so they clear each other at the desktop size too."""
+ASCENT, DESCENT = 0.95 * LABEL_FONT, 0.25 * LABEL_FONT
+"""How far a label's glyphs reach above and below its baseline (a bound for sans-serif fonts)."""
+CHAR_WIDTH = 0.6 * LABEL_FONT
+"""A bound for the average width of a character (Chromium measured at most 0.51 of the font
+size for the site's bold labels)."""
+LABEL_LINE = 30
+"""The least distance between the baselines of two stacked labels: a phone line."""
+LABEL_GAP = 6
+"""Between a line and the label written along it."""
+DOT_RADIUS = 4.5
+"""Of a value's circle."""
+PACE_TEXT = "expected pace"
+LABEL_SEPARATOR = " · "
+"""Between the labels of close rules, written on one line."""
+PACE_LABEL_AT = (0.5, 0.35, 0.65, 0.25, 0.75, 0.2, 0.8)
+"""Where along the expected-pace line its label may go (a share of the line), in order of
+preference: near the middle, never at the start, where the data line begins."""
 
-@dataclass(frozen=True, slots=True)
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Tick:
     """An axis tick: its position on the canvas and its label."""
 
@@ -40,22 +63,89 @@ class Tick:
     """Written after the label: on the first date, and where a new year begins."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True)
+class Box:
+    """A rectangle on the canvas (y grows downwards)."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    @property
+    def width(self) -> float:
+        return self.right - self.left
+
+    def overlaps(self, other: Box) -> bool:
+        return (self.left < other.right and other.left < self.right
+                and self.top < other.bottom and other.top < self.bottom)
+
+    def inside(self, other: Box) -> bool:
+        return (other.left <= self.left and self.right <= other.right
+                and other.top <= self.top and self.bottom <= other.bottom)
+
+    def crosses(self, start: tuple[float, float], end: tuple[float, float]) -> bool:
+        """Whether the segment from ``start`` to ``end`` passes through the inside of the box
+        (Liang-Barsky clipping: some of the segment lies strictly inside every edge); touching an
+        edge is not crossing."""
+        (x0, y0), (x1, y1) = start, end
+        low, high = 0.0, 1.0
+        for p, q in ((x0 - x1, x0 - self.left), (x1 - x0, self.right - x0),
+                     (y0 - y1, y0 - self.top), (y1 - y0, self.bottom - y0)):
+            if p == 0:
+                if q <= 0:
+                    return False
+            elif p < 0:
+                low = max(low, q / p)
+            else:
+                high = min(high, q / p)
+        return low < high
+
+
+PLOT = Box(LEFT, TOP, WIDTH - RIGHT, HEIGHT - BOTTOM - 1)
+"""Where labels go: inside the axes, clear of the date labels below and the unit above."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Label:
+    """A text on the canvas: ``y`` is its baseline, ``anchor`` its SVG ``text-anchor``."""
+
+    x: float
+    y: float
+    text: str
+    anchor: str = "start"
+
+    @property
+    def box(self) -> Box:
+        """Where its glyphs may reach at :data:`LABEL_FONT`."""
+        width = text_width(self.text)
+        left = {"start": self.x, "middle": self.x - width / 2, "end": self.x - width}[self.anchor]
+        return Box(left, self.y - ASCENT, left + width, self.y + DESCENT)
+
+
+Segment = tuple[tuple[float, float], tuple[float, float]]
+"""A straight line on the canvas, from one point to another."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Rule:
     """A horizontal reference line."""
 
     y: float
-    label: str
     kind: str
     """``target``, ``green`` or ``amber``: how the stylesheet draws it."""
-
-    @property
-    def label_y(self) -> float:
-        """Above the line, or below it when the line runs along the top of the chart."""
-        return self.y - 6 if self.y - 6 > TOP + 12 else self.y + 16
+    label: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True)
+class RuleLabels:
+    """The labels of rules whose lines lie too close to label apart, on one line of text:
+    ``healthy ≥ 95 · target 96``. The browser sets them side by side at any font size."""
+
+    at: Label
+    """Where the line of text goes; its text, all the labels, is what its box is measured by."""
+    rules: tuple[Rule, ...]
+@dataclasses.dataclass(frozen=True, slots=True)
 class Dot:
     """One value: where it is drawn and what its tooltip says."""
 
@@ -66,7 +156,7 @@ class Dot:
     """The key result's start value at the period's start, not a measurement."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Chart:
     """Everything ``chart.svg`` draws."""
 
@@ -77,6 +167,7 @@ class Chart:
     grid: str
     """SVG path data of the horizontal grid lines."""
     rules: tuple[Rule, ...]
+    rule_labels: tuple[RuleLabels, ...]
     y_ticks: tuple[Tick, ...]
     x_ticks: tuple[Tick, ...]
     unit: str | None = None
@@ -84,11 +175,14 @@ class Chart:
     """The class giving the line its colour: a status's or a health's (``None``: neutral)."""
     pace: str | None = None
     """SVG path data of the expected pace: from the start to the target over the period."""
-    pace_label: tuple[float, float] | None = None
-    today: float | None = None
-    """The x position of the as-of date, when it lies inside the chart."""
+    pace_label: Label | None = None
+    """Where "expected pace" is written."""
+    today: Label | None = None
+    """The as-of date's mark, when it lies inside the chart: its x is the line's."""
     width: int = WIDTH
     height: int = HEIGHT
+    dot_radius: float = DOT_RADIUS
+    separator: str = LABEL_SEPARATOR
     left: int = LEFT
     right: int = WIDTH - RIGHT
     top: int = TOP
@@ -172,26 +266,159 @@ def trend_chart(
            if pace else "")
         + (f", target {number(target, unit)}" if target is not None else "")
     )
-    pace_path = pace_label = None
+    pace_line = None
     if pace is not None:
-        x0, y0, x1, y1 = x(pace[0].date), y(pace[0].value), x(pace[1].date), y(pace[1].value)
-        pace_path = f"M{x0:g} {y0:g} L{x1:g} {y1:g}"
-        pace_label = (round(x0 + (x1 - x0) * 0.3, 1), round(y0 + (y1 - y0) * 0.3 + 18, 1))
+        pace_line = (x(pace[0].date), y(pace[0].value)), (x(pace[1].date), y(pace[1].value))
+    rules = tuple(Rule(y(v), kind, f"{name} {number(v)}") for kind, name, v in references)
+    now = (Label(x(today), TOP - 8, "today", "middle")
+           if today is not None and first < today < last else None)
+    rule_labels, pace_label = place_labels(rules, dots, pace_line, now)
     chart = Chart(
         label=label,
-        line="M" + " L".join(f"{d.x:g} {d.y:g}" for d in dots),
+        line=path([(d.x, d.y) for d in dots]),
         dots=dots,
         grid=" ".join(f"M{LEFT} {y(v):g}H{WIDTH - RIGHT}" for v in ticks),
-        rules=tuple(Rule(y(v), f"{name} {number(v)}", kind) for kind, name, v in references),
+        rules=rules,
+        rule_labels=rule_labels,
         y_ticks=tuple(Tick(y(v), number(v)) for v in ticks),
         x_ticks=date_labels(date_ticks(first, last, points), x),
         unit=unit,
         tone=f"okr-s--{status}" if status else f"okr-h--{health}" if health else None,
-        pace=pace_path,
+        pace=path(pace_line) if pace_line else None,
         pace_label=pace_label,
-        today=x(today) if today is not None and first < today < last else None,
+        today=now,
     )
     return render("chart.svg", chart=chart)
+
+
+def path(corners: Sequence[tuple[float, float]]) -> str:
+    """SVG path data of straight lines through ``corners``."""
+    return "M" + " L".join(f"{x:g} {y:g}" for x, y in corners)
+
+
+def place_labels(rules: Sequence[Rule], dots: Sequence[Dot], pace: Segment | None,
+                 now: Label | None) -> tuple[tuple[RuleLabels, ...], Label | None]:
+    """The labels of the rules and of the expected ``pace``, clear of each other and of the
+    data line as far as they can be. A pace line ends at the target, so rules are then labelled
+    at the chart's left end, where the pace is still at the start value."""
+    data = [((d.x, d.y), (e.x, e.y)) for d, e in itertools.pairwise(dots)]
+    if pace is None:
+        return label_rules(rules, ("right", "left"), data), None
+    rule_labels = label_rules(rules, ("left",), [*data, pace])
+    return rule_labels, place_pace_label(pace, rule_labels, dots, now)
+
+
+def label_rules(rules: Sequence[Rule], ends: Sequence[str],
+                avoid: Sequence[Segment]) -> tuple[RuleLabels, ...]:
+    """The rules' labels, none overlapping another at phone size. Rules too close to label
+    apart share a line of text, set at one of the chart's ``ends`` (``right``, ``left``), just
+    above or just below them; of these choices the one kept is, once :func:`spread`, the one
+    whose labels cross the fewest rule lines, then the fewest of the lines to ``avoid``, then
+    moved least, the first on a tie."""
+    rule_lines = [((PLOT.left, rule.y), (PLOT.right, rule.y)) for rule in rules]
+    options = [[rows for end in ends for rows in group_options(group, end)]
+               for group in close_groups(rules)]
+    layouts = []
+    for choice in itertools.product(*options):
+        wanted = [row for rows in choice for row in rows]
+        placed = spread(wanted)
+        moved = sum(abs(w.at.y - p.at.y) for w, p in zip(wanted, placed, strict=True))
+        boxes = [row.at.box for row in placed]
+        layouts.append(((crossings(boxes, rule_lines), crossings(boxes, avoid), moved), placed))
+    return min(layouts, key=lambda layout: layout[0])[1] if layouts else ()
+
+
+def close_groups(rules: Sequence[Rule]) -> list[list[Rule]]:
+    """The rules from top to bottom, in groups whose lines lie less than :data:`LABEL_LINE`
+    apart: no label fits between them."""
+    groups: list[list[Rule]] = []
+    for rule in sorted(rules, key=lambda rule: rule.y):
+        if groups and rule.y - groups[-1][-1].y < LABEL_LINE:
+            groups[-1].append(rule)
+        else:
+            groups.append([rule])
+    return groups
+
+
+def group_options(group: Sequence[Rule], end: str) -> list[list[RuleLabels]]:
+    """Where a group of close rules may be labelled at the chart's ``end``: on one line of
+    text above its top line, or below its bottom one; when that line is too wide for the plot,
+    its first half above and the rest below."""
+    x, anchor = (LEFT + LABEL_GAP, "start") if end == "left" else (WIDTH - RIGHT, "end")
+    above, below = group[0].y - LABEL_GAP, group[-1].y + LABEL_GAP + ASCENT
+
+    def labels(rules: Sequence[Rule], baseline: float) -> RuleLabels:
+        text = LABEL_SEPARATOR.join(rule.label for rule in rules)
+        return RuleLabels(Label(x, baseline, text, anchor), tuple(rules))
+
+    if labels(group, above).at.box.width <= PLOT.width:
+        return [[labels(group, above)], [labels(group, below)]]
+    half = (len(group) + 1) // 2
+    return [[labels(group[:half], above), labels(group[half:], below)]]
+
+
+def spread(rows: Sequence[RuleLabels]) -> tuple[RuleLabels, ...]:
+    """``rows`` (top to bottom) as near their baselines as they can be while each is at least
+    :data:`LABEL_LINE` below the one before and all lie inside the plot: pushed down from the
+    top, then, if the lowest has left the plot, up from the bottom."""
+    placed: list[float] = []
+    for row in rows:
+        placed.append(max(row.at.y, placed[-1] + LABEL_LINE if placed else PLOT.top + ASCENT))
+    lowest = PLOT.bottom - DESCENT
+    for i in reversed(range(len(placed))):
+        placed[i] = min(placed[i], lowest if i == len(placed) - 1 else placed[i + 1] - LABEL_LINE)
+    return tuple(RuleLabels(dataclasses.replace(row.at, y=round(baseline, 1)), row.rules)
+                 for row, baseline in zip(rows, placed, strict=True))
+
+
+def crossings(boxes: Sequence[Box], segments: Sequence[Segment]) -> int:
+    """How many times one of ``segments`` passes through one of ``boxes``."""
+    return sum(box.crosses(*segment) for box in boxes for segment in segments)
+
+
+def place_pace_label(line: Segment, rule_labels: Sequence[RuleLabels], dots: Sequence[Dot],
+                     now: Label | None) -> Label:
+    """The "expected pace" label along the pace ``line``, just below or above it: of the
+    places :data:`PACE_LABEL_AT` offers, one inside the plot and clear of the rule labels, the
+    data line's start and the "today" mark if any is; of those, the one crossed by the fewest
+    rule lines (a label on a rule reads as the rule's), then by the fewest data lines (drawn
+    over the labels), the earliest on a tie."""
+    obstacles = [row.at.box for row in rule_labels] + [dot_box(dots[0])]
+    obstacles += [now.box] if now is not None else []
+    data: list[Segment] = [((d.x, d.y), (e.x, e.y)) for d, e in itertools.pairwise(dots)]
+    rule_lines: list[Segment] = [((PLOT.left, rule.y), (PLOT.right, rule.y))
+                                 for row in rule_labels for rule in row.rules]
+    rule_lines += [((now.x, PLOT.top), (now.x, PLOT.bottom))] if now is not None else []
+
+    def cost(label: Label) -> tuple[bool, int, int]:
+        box = label.box
+        blocked = not box.inside(PLOT) or any(box.overlaps(o) for o in obstacles)
+        return blocked, crossings([box], rule_lines), crossings([box], data)
+
+    candidates = [beside(line, share, side) for share in PACE_LABEL_AT for side in (1, -1)]
+    return min(candidates, key=cost)
+
+
+def beside(line: Segment, share: float, side: int) -> Label:
+    """The "expected pace" label centred at ``share`` of ``line``, just below it (``side``
+    1) or just above it (-1), so that the sloping line passes its box's nearer corners."""
+    (x0, y0), (x1, y1) = line
+    slope = abs((y1 - y0) / (x1 - x0)) if x1 != x0 else 0.0
+    x, y = x0 + (x1 - x0) * share, y0 + (y1 - y0) * share
+    clearance = slope * text_width(PACE_TEXT) / 2 + LABEL_GAP / 2
+    baseline = y + clearance + ASCENT if side > 0 else y - clearance - DESCENT
+    return Label(round(x, 1), round(baseline, 1), PACE_TEXT, "middle")
+
+
+def text_width(text: str) -> float:
+    """At most how wide ``text`` is drawn at :data:`LABEL_FONT`."""
+    return len(text) * CHAR_WIDTH
+
+
+def dot_box(dot: Dot) -> Box:
+    """Where a value's circle is drawn, with a margin."""
+    reach = DOT_RADIUS + LABEL_GAP / 2
+    return Box(dot.x - reach, dot.y - reach, dot.x + reach, dot.y + reach)
 
 
 def date_labels(days: Sequence[date], x: Callable[[date], float]) -> tuple[Tick, ...]:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from ..errors import visible
 from ..model import Goals, KeyResult, Objective
 from ..score import KeyResultScore, Scorecard
-from ..vocabulary import STATUS_WORDS, percent
+from ..vocabulary import STATUS_WORDS, percent, plural
 from . import number
 from .published import measured, private_key_results, public_key_results
 
@@ -81,8 +81,7 @@ def key_result_lines(prefix: str, goals: Goals, objective: Objective, card: Scor
         yield line
     hidden = private_key_results(objective)
     if hidden:
-        plural = "s" if hidden != 1 else ""
-        yield [(prefix, "dim"), (f"      {hidden} private key result{plural}", "dim")]
+        yield [(prefix, "dim"), (f"      {plural(hidden, 'private key result')}", "dim")]
 
 
 def tree_lines(goals: Goals, card: Scorecard) -> list[Line]:

@@ -23,6 +23,7 @@ from ..model import Checkin, Goals, KeyResult, Objective, Unit
 from ..score import Scorecard
 from ..vocabulary import NO_HISTORY_TYPES, UPDATES_DAYS
 from . import number
+from .export import objective_url
 from .published import public_key_results
 
 
@@ -57,7 +58,7 @@ class Update:
     @property
     def anchor(self) -> str:
         """Where the key result is on its objective's page, from the site's root."""
-        return f"objectives/{self.objective.id}/#kr-{self.kr.id}"
+        return f"{objective_url(self.objective.id)}#kr-{self.kr.id}"
 
     @property
     def key(self) -> tuple[str, str, str]:
