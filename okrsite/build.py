@@ -94,7 +94,7 @@ class Scored:
     goals: Goals
     card: Scorecard
     history: History
-    """Empty without git (``use_git=False``, outside a repository, or read from a revision)."""
+    """Empty without git (``use_git=False``, or outside a repository)."""
 
 
 def score(
@@ -107,11 +107,11 @@ def score(
     documents: Iterable[Document] = (),
 ) -> Scored:
     """Score ``goals`` at ``as_of``; with ``use_git``, the date of the last commit that changed a
-    key result counts as an update. Git's history is that of the working tree (``documents``:
-    its goal files as loaded, not parsed again), so goals read from a ``revision`` are scored
-    without it."""
-    found = (history(goals_dir, goals, as_of, documents=documents)
-             if use_git and revision is None else History())
+    key result counts as an update. Git's history is that of the working tree, or of
+    ``revision`` for goals read from it; ``documents`` are the goal files as loaded (not
+    parsed again)."""
+    found = (history(goals_dir, goals, as_of, documents=documents, revision=revision)
+             if use_git else History())
     return Scored(goals, score_goals(goals, as_of, found.dates), found)
 
 
@@ -216,17 +216,20 @@ def serve(
     as_of: date | None = None,
     dev_addr: str | None = None,
     open_in_browser: bool = False,
+    strict: bool = False,
 ) -> None:
     """``okrsite serve``: the live preview. An edit re-reads the changed goal files only,
     re-scores, re-renders the pages it changed and has MkDocs rebuild just those
     (:mod:`okrsite.preview`, :mod:`okrsite.site.serve`); the browser reloads. Scored without
-    git, as of ``as_of`` or the day of each refresh."""
+    git, as of ``as_of`` or the day of each refresh. With ``strict``, a warning of MkDocs
+    fails a build, as in ``build``: the first one ends the command, a later one shows as an
+    error in the browser."""
     from .preview import GoalsPreview  # here: only serve keeps a preview
 
     site.check_folders(goals_dir=goals_dir, config_file=config_file, staging_dir=staging_dir)
     with site.staging_lock(staging_dir):
-        site.serve_project(GoalsPreview(goals_dir, config_file, as_of), staging_dir,
-                           dev_addr=dev_addr, open_in_browser=open_in_browser)
+        site.serve_project(GoalsPreview(goals_dir, config_file, as_of, strict=strict),
+                           staging_dir, dev_addr=dev_addr, open_in_browser=open_in_browser)
 
 
 # --- diff ---------------------------------------------------------------------------------------

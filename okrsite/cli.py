@@ -22,6 +22,7 @@ from . import build as pipeline
 from .errors import GoalErrors, OkrError, Problem
 from .render.text import tree_lines
 from .validate import SCHEMA_NAMES, schema_text
+from .vocabulary import plural
 
 
 class DateParam(click.ParamType):
@@ -155,11 +156,6 @@ def github_annotation(problem: Problem) -> str:
     if problem.path:
         props += f",title={github_escape(problem.path, property_value=True)}"
     return f"::error {props}::{github_escape(problem.message)}"
-
-
-def plural(count: int, noun: str) -> str:
-    """``1 objective``, ``2 objectives``, ``1 KPI``, ``0 KPIs``."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def summary(problems: tuple[Problem, ...]) -> str:
@@ -375,6 +371,7 @@ def build(
 @as_of_option
 @click.option("-a", "--dev-addr", default=None, metavar="IP:PORT", help="Default 127.0.0.1:8000.")
 @click.option("-o", "--open", "open_in_browser", is_flag=True, help="Open the site in a browser.")
+@strict_option
 @quiet_option
 @verbose_option
 def serve(
@@ -384,6 +381,7 @@ def serve(
     as_of: date | None,
     dev_addr: str | None,
     open_in_browser: bool,
+    strict: bool,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -396,6 +394,7 @@ def serve(
             as_of=as_of,
             dev_addr=dev_addr,
             open_in_browser=open_in_browser,
+            strict=strict,
         )
 
 
@@ -675,7 +674,7 @@ def carry_over(
         if item.dropped_parent:
             click.echo(f"  dropped its parent {item.dropped_parent}: not carried over, and "
                        f"its period does not enclose {to_period}")
-    click.echo(f"{len(carried)} objective{'s' if len(carried) != 1 else ''} carried over "
+    click.echo(f"{plural(len(carried), 'objective')} carried over "
                f"from {from_period} to {to_period}")
 
 

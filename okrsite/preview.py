@@ -7,8 +7,10 @@ On a change it
 
 1. re-reads only the files the watcher named (a folder: every goal file under it) and parses
    only those whose bytes differ;
-2. validates, models and scores the whole organisation again (cheap next to rendering; an
-   error keeps the last good version, and the browser shows it);
+2. validates and models the whole organisation again, reusing what depends on one unchanged
+   document only (its schema problems, its objective: :class:`Checked`), and scores again
+   only what the edit can change (:func:`okrsite.score.rescore`); an error keeps the last
+   good version, and the browser shows it;
 3. compares the new model and scores with the last good ones (:func:`affected`): what changed
    in an objective, a KPI or a unit's standing, and which pages show it. The objective,
    the objectives it is aligned to (their rows show its score), those aligned to it when its
@@ -17,7 +19,7 @@ On a change it
    looks for it;
 4. leaves the overview pages (attention, alignment, units, KPIs, updates, tags) and the other
    files (``api/okrs.json``, ``feed.xml``, the badges) for a second refresh
-   (:meth:`GoalsPreview.overviews`), which the next edit may interrupt and restart.
+   (:meth:`GoalsPreview.later`), which the next edit may interrupt and restart.
 
 Whatever alters the site's structure (``org.yml`` beyond a unit's name or lead, the as-of date,
 an objective, key result or KPI added, removed, moved to another parent, owner or period, made
@@ -34,11 +36,9 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .build import score
 from .errors import GoalErrors, OkrError, Problem
 from .load import (
     ORG_FILE,
@@ -76,11 +76,11 @@ from .render.pages import (
     updates_page,
 )
 from .render.view import View
-from .score import Scorecard
+from .score import Scorecard, rescore, score_goals
 from .site.config import config_dir, doc_path, read_user_config
 from .site.project import page_source, project_files, user_sources
 from .site.serve import Refresh
-from .validate import GOAL_KINDS, RULES, build_index, document_problems, kind_problem
+from .validate import SchemaCache, validate
 
 Parsed = tuple[Document | None, list[Problem]]
 
@@ -97,10 +97,6 @@ class Version:
     files: dict[str, bytes]
     """The other files (badges, ``api/okrs.json``, ``feed.xml``) by path inside ``docs/``."""
     nav: tuple[NavItem, ...]
-
-    @cached_property
-    def structure(self) -> tuple[Any, ...]:
-        return structure(self.goals)
 
     @classmethod
     def of(cls, goals: Goals, card: Scorecard, content: SiteContent) -> Version:
@@ -134,15 +130,25 @@ class Affected:
 # --- what an edit changed ---------------------------------------------------------------------
 
 
-def structure(goals: Goals) -> tuple[Any, ...]:
-    """What the site's layout hangs on: which objectives, key results and KPIs exist, in
-    which order, how they link to each other and who may see them."""
-    return (
-        tuple((o.id, o.parent, o.parent_kr, o.owner, o.period, o.private,
-               tuple((kr.id, kr.type, kr.kpi, kr.source, kr.private) for kr in o.key_results))
-              for o in goals.objectives),
-        tuple((k.id, k.owner, k.private) for k in goals.kpis),
-    )  # fmt: skip
+def objective_structure(objective: Objective) -> tuple[Any, ...]:
+    """What of an objective the site's layout hangs on: where it hangs, who may see it, its
+    key results and what they link to."""
+    return (objective.id, objective.parent, objective.parent_kr, objective.owner,
+            objective.period, objective.private,
+            tuple((kr.id, kr.type, kr.kpi, kr.source, kr.private)
+                  for kr in objective.key_results))
+
+
+def same_structure(goals: Goals, old: Goals) -> bool:
+    """Whether the same objectives, key results and KPIs exist, in the same order, linked to
+    each other in the same way and visible to the same people. Only objectives that are
+    not the very objects of ``old`` (those of files read again) are looked into."""
+    if (len(goals.objectives) != len(old.objectives)
+            or tuple((k.id, k.owner, k.private) for k in goals.kpis)
+            != tuple((k.id, k.owner, k.private) for k in old.kpis)):
+        return False
+    return all(new is was or objective_structure(new) == objective_structure(was)
+               for new, was in zip(goals.objectives, old.objectives, strict=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,58 +189,83 @@ def org_structure(org: Org) -> tuple[Any, ...]:
 def affected(old: Version, goals: Goals, card: Scorecard, view: View) -> Affected | None:
     """The pages that show what changed from ``old`` (``None``: the structure changed, every
     page is rendered). A unit's new name or lead changes the pages that name it; when it is
-    in the navigation, every page changes anyway (:meth:`GoalsPreview.refreshed`)."""
+    in the navigation, every page changes anyway (:meth:`GoalsPreview.refreshed`).
+
+    Only the objectives near a changed one are looked at (its parent, the objectives it
+    shares key results with, both ways), unless a KPI, a title or a unit changed: then every
+    objective is."""
     org, old_org = goals.org, old.goals.org
     if ((org is not old_org and org_structure(org) != org_structure(old_org))
             or card.as_of != old.card.as_of or card.current_period != old.card.current_period
-            or structure(goals) != old.structure):
+            or not same_structure(goals, old.goals)):
         return None
     renamed = ({u.id for u, was in zip(org.units, old_org.units, strict=True) if u != was}
                if org is not old_org else set())
     before, kpis_before = old.goals.objective_by_id, old.goals.kpi_by_id
     changed = {o.id for o in goals.objectives
                if (o is not before[o.id] and o != before[o.id])
-               or card.objectives[o.id] != old.card.objectives[o.id]}
+               or differs(card.objectives[o.id], old.card.objectives[o.id])}
     retitled = {o.id for o in goals.objectives if o.title != before[o.id].title}
     kpis = {k.id for k in goals.kpis
-            if k != kpis_before[k.id] or card.kpis[k.id] != old.card.kpis[k.id]}
+            if k != kpis_before[k.id] or differs(card.kpis[k.id], old.card.kpis[k.id])}
     units = {u.id for u in org.units
              if view.standing(u.id) != old.view.standing(u.id)
              or card.units.get(u.id) != old.card.units.get(u.id)}
     if not (changed or kpis or units or renamed):
         return Affected(frozenset(), frozenset(), frozenset(), 0)
 
-    near = {o.id: related(goals, o) for o in goals.objectives}
+    near: dict[str, Related] = {}
+
+    def related_to(objective: Objective) -> Related:
+        if objective.id not in near:
+            near[objective.id] = related(goals, objective)
+        return near[objective.id]
+
+    by_id = goals.objective_by_id
+    sharing = {o.id for c in changed for kr in by_id[c].key_results
+               for o, _ in goals.shared_by(c, kr.id)}
+    """The objectives whose shared key results take their numbers from a changed one."""
+    shown_kpis = {k for c in changed for k in related_to(by_id[c]).kpis}
+    """The KPIs whose pages list a changed objective."""
     owner = {o.id: o.owner for o in goals.objectives}
 
     def shows(objective: Objective) -> bool:
-        this = near[objective.id]
+        this = related_to(objective)
         return (objective.id in changed or not this.rows.isdisjoint(changed)
-                or not this.sources.isdisjoint(changed) or not this.kpis.isdisjoint(kpis)
+                or objective.id in sharing or not this.kpis.isdisjoint(kpis)
                 or any(a.id in retitled for a in goals.ancestors(objective.id))
                 or objective.owner in renamed or any(owner[o] in renamed for o in this.rows))
 
     def unit_shows(unit_id: str) -> bool:
         owned = view.owned.get(unit_id, [])
         return (unit_id in units
-                or any(o.id in changed or not near[o.id].sources.isdisjoint(changed)
-                       for o in owned)
+                or any(o.id in changed or o.id in sharing for o in owned)
                 or any(k.id in kpis for k in view.unit_kpis.get(unit_id, []))
                 or any(sub.id in units or sub.id in renamed
                        for sub in view.sub_units.get(unit_id, []))
                 or any(u.id in renamed for u in org.unit_chain(unit_id)))
 
-    users: dict[str, set[str]] = {}
-    for objective_id, this in near.items():
-        for kpi in this.kpis:
-            users.setdefault(kpi, set()).add(objective_id)
+    candidates: Iterable[Objective] = goals.objectives
+    if not (kpis or retitled or renamed):  # only those near a changed objective can show it
+        near_ids = {*changed, *sharing}
+        for c in changed:
+            near_ids.update(related_to(by_id[c]).sources)
+            parent = by_id[c].parent
+            if parent is not None:
+                near_ids.add(parent)
+        candidates = [o for o in goals.objectives if o.id in near_ids]
     return Affected(
-        objectives=frozenset(o.id for o in goals.objectives if not o.private and shows(o)),
+        objectives=frozenset(o.id for o in candidates if not o.private and shows(o)),
         units=frozenset(u.id for u in org.units if unit_shows(u.id)),
         kpis=frozenset(k.id for k in goals.kpis if not k.private and (
-            k.id in kpis or k.owner in renamed or not users.get(k.id, set()).isdisjoint(changed))),
+            k.id in kpis or k.owner in renamed or k.id in shown_kpis)),
         changed=len(changed) + len(kpis) + len(units) + len(renamed),
     )
+
+
+def differs(new: object, old: object) -> bool:
+    """Not the very object (scores an edit could not change are kept) and not equal."""
+    return new is not old and new != old
 
 
 # --- validating and modelling, one document at a time --------------------------------------
@@ -242,19 +273,19 @@ def affected(old: Version, goals: Goals, card: Scorecard, view: View) -> Affecte
 
 class Checked:
     """:func:`okrsite.build.check_tree` with what depends on one document only (its schema
-    problems, its objective) kept for the documents that did not change: a file that was not
-    read again keeps its :class:`Document`, and so its objective too. The cross-file rules,
-    the KPIs (their CSV files may have changed) and the shared key results' titles are done
-    again every time. The same problems and the same model as ``check_tree`` (a test holds
-    the two together)."""
+    problems, through :class:`~okrsite.validate.SchemaCache`, and its objective) kept for the
+    documents that did not change: a file that was not read again keeps its
+    :class:`Document`, and so its objective too. The cross-file rules, the KPIs (their CSV
+    files may have changed) and the shared key results' titles are done again every time. The
+    same problems and the same model as ``check_tree`` (a test holds the two together)."""
 
     def __init__(self) -> None:
-        self.problems: dict[int, tuple[Document, list[Problem]]] = {}
+        self.schemas = SchemaCache()
         self.objectives: dict[int, tuple[Document, Objective]] = {}
         self.org: tuple[Document, Org] | None = None
 
     def goals(self, tree: LoadedTree) -> Goals:
-        problems = [*tree.problems, *self.validate(tree)]
+        problems = [*tree.problems, *validate(tree, self.schemas)]
         if problems or tree.org is None:
             raise GoalErrors(problems)
         if self.org is None or self.org[0] is not tree.org:
@@ -272,34 +303,6 @@ class Checked:
         kpis = tuple(build_kpi(d, tree.tables) for d in tree.goals if d.data["kind"] == "kpi")
         return Goals(self.org[1], with_shared_titles(tuple(objectives)), kpis)
 
-    def validate(self, tree: LoadedTree) -> list[Problem]:
-        """:func:`okrsite.validate.validate`, with each document's schema problems kept."""
-        kept, self.problems = self.problems, {}
-        problems: list[Problem] = []
-
-        def of(doc: Document, name: str) -> list[Problem]:
-            entry = kept.get(id(doc))
-            if entry is None or entry[0] is not doc:
-                entry = (doc, document_problems(doc, name))
-            self.problems[id(doc)] = entry
-            return entry[1]
-
-        if tree.org is not None:
-            problems.extend(of(tree.org, "org"))
-        objectives: list[Document] = []
-        kpis: list[Document] = []
-        for doc in tree.goals:
-            kind = doc.data.get("kind")
-            if kind not in GOAL_KINDS:
-                problems.append(kind_problem(doc))
-                continue
-            problems.extend(of(doc, kind))
-            (objectives if kind == "objective" else kpis).append(doc)
-        index = build_index(tree.org, objectives, kpis, tree.tables)
-        for rule in RULES:
-            problems.extend(rule(index))
-        return sorted(dict.fromkeys(problems))
-
 
 # --- the source ---------------------------------------------------------------------------------
 
@@ -308,10 +311,13 @@ class GoalsPreview:
     """The goals folder and the user's configuration, as staging files (see the module)."""
 
     def __init__(self, goals_dir: Path, config_file: Path | None,
-                 as_of: date | None = None) -> None:
+                 as_of: date | None = None, *, strict: bool = False) -> None:
         self.goals_dir = goals_dir.absolute()
         self.config_file = config_file
         self.as_of = as_of
+        self.extra_config: dict[str, Any] = {"strict": True} if strict else {}
+        """Merged over the derived configuration, as ``okrsite build`` merges it (``strict``:
+        a warning of MkDocs fails the build)."""
         self.prefix = display_prefix(goals_dir)
         self.sources: dict[str, Source] = {}
         self.parsed: dict[str, Parsed] = {}
@@ -415,16 +421,19 @@ class GoalsPreview:
         return LoadedTree(org, tuple(goals), (*problems, *found), tables)
 
     def scored(self) -> tuple[Goals, Scorecard]:
-        """Validate, model and score the files as they are (:class:`GoalErrors` if wrong)."""
+        """Validate, model and score the files as they are (:class:`GoalErrors` if wrong).
+        Scored without git; after an edit, only what it can change is scored again."""
         goals = self.checked.goals(self.tree())
         as_of = self.as_of or date.today()
-        return goals, score(goals, self.goals_dir, as_of, use_git=False).card
+        if self.good is None:
+            return goals, score_goals(goals, as_of)
+        return goals, rescore(goals, as_of, self.good.goals, self.good.card)
 
     # --- the staging project ---
 
     def project(self, version: Version) -> dict[str, bytes]:
         return project_files(version.content(), default_name=version.goals.org.name,
-                             config_file=self.config_file, extra_config={})
+                             config_file=self.config_file, extra_config=self.extra_config)
 
     def start(self) -> Mapping[str, bytes]:
         self.read_all()

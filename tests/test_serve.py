@@ -23,7 +23,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -36,6 +36,7 @@ from okrsite.load import load_goals
 from okrsite.parallel import can_fork
 from okrsite.preview import Checked
 from okrsite.site.serve import Refresh, serve_project
+from okrsite.validate import SchemaCache, validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AS_OF = date(2026, 11, 20)
@@ -44,6 +45,8 @@ WAIT_S = 90.0
 LIVERELOAD = re.compile(rb"<script>\s*var livereload = function.*?</script>", re.DOTALL)
 """What MkDocs' dev server injects before ``</body>`` of every HTML page it serves."""
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+BANNER = re.compile(r'<div class="okrsite-preview-problems" role="alert".*?</div>', re.S)
+"""The preview's error banner, as every page carries it while the goals or the build fail."""
 
 pytestmark = pytest.mark.slow
 
@@ -74,6 +77,8 @@ class Served:
     """A copy of a fixture project, previewed by ``okrsite serve`` in a process of its own."""
 
     root: Path
+    options: tuple[str, ...] = ()
+    """More options of ``okrsite serve``."""
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 
@@ -92,7 +97,8 @@ class Served:
     def start(self) -> None:
         command = [sys.executable, "-m", "okrsite", "serve", "--goals-dir", str(self.goals),
                    "--staging-dir", str(self.staging), "-f", str(self.root / "mkdocs.yml"),
-                   "--as-of", AS_OF.isoformat(), "-a", f"127.0.0.1:{self.port}"]
+                   "--as-of", AS_OF.isoformat(), "-a", f"127.0.0.1:{self.port}",
+                   *self.options]
         with (self.root / "serve.log").open("wb") as log:
             self.process = subprocess.Popen(command, cwd=self.root, env=ENV, stdout=log,
                                             stderr=subprocess.STDOUT)
@@ -220,14 +226,13 @@ def test_a_new_goal_file_appears_and_a_deleted_one_disappears(served: Served) ->
 def test_an_error_shows_on_every_page_until_it_is_fixed(served: Served) -> None:
     good = {url: served.page(url) for url in ("", "objectives/grow-revenue/", "kpis/nps/")}
     served.edit("sales/win-mid-market.md", "score: 0.5", "score: lots")
-    banner = re.compile(r'<div class="okrsite-preview-problems" role="alert".*?</div>', re.S)
     for url, page in good.items():
-        text = served.wait_for(url, lambda t: banner.search(t) is not None, "the banner")
-        shown = banner.search(text)
+        text = served.wait_for(url, lambda t: BANNER.search(t) is not None, "the banner")
+        shown = BANNER.search(text)
         assert shown is not None
         assert "goals/sales/win-mid-market.md:17" in shown.group()
         assert "must be a number" in shown.group()
-        assert banner.sub("", text) == page  # the last good version meanwhile
+        assert BANNER.sub("", text) == page  # the last good version meanwhile
     served.edit("sales/win-mid-market.md", "score: lots", "score: 0.5")
     for url, page in good.items():
         served.wait_for(url, lambda t, page=page: t == page, "the banner to go")
@@ -287,6 +292,60 @@ def test_after_ten_incremental_edits_the_served_site_is_a_fresh_build(
     assert "Traceback" not in served.log
 
 
+NAV_ENTRY = "  - Handbook: handbook.md\n"
+MISSING_PAGE = "  - Handbook: handbook.md\n  - Missing: missing.md\n"
+"""The fixture's ``nav`` with an entry to a page that does not exist: MkDocs warns."""
+
+
+@pytest.mark.parametrize("strict", [True, False], ids=["strict", "not strict"])
+def test_with_strict_a_warning_fails_the_rebuild_and_shows_in_the_browser(
+    tmp_path: Path, strict: bool
+) -> None:
+    shutil.copytree(FIXTURES / "site", tmp_path / "project")
+    served = Served(tmp_path / "project", options=("--strict",) if strict else ())
+    served.start()
+    try:
+        good = served.page("objectives/grow-revenue/")
+        config = served.root / "mkdocs.yml"
+        text = config.read_text()
+        assert NAV_ENTRY in text
+        config.write_text(text.replace(NAV_ENTRY, MISSING_PAGE))
+        if not strict:  # MkDocs warns, builds, and the nav links to the missing page
+            page = served.wait_for("objectives/grow-revenue/", lambda t: "missing.md" in t,
+                                   "the new nav entry")
+            assert BANNER.search(page) is None
+            assert "missing.md" in served.log  # the warning, in the terminal
+            return
+        page = served.wait_for("objectives/grow-revenue/",
+                               lambda t: BANNER.search(t) is not None, "the banner")
+        shown = BANNER.search(page)
+        assert shown is not None
+        assert "in strict mode a warning fails the build" in shown.group()
+        assert "missing.md" in shown.group()  # MkDocs' warning itself
+        assert BANNER.sub("", page) == good  # the last good version meanwhile
+        assert "missing.md" in served.log
+        config.write_text(text)
+        served.wait_for("objectives/grow-revenue/", lambda t: t == good, "the banner to go")
+    finally:
+        served.stop()
+
+
+def test_with_strict_a_warning_in_the_first_build_ends_serve(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "site", tmp_path / "project")
+    config = tmp_path / "project" / "mkdocs.yml"
+    config.write_text(config.read_text().replace(NAV_ENTRY, MISSING_PAGE))
+    served = Served(tmp_path / "project")  # never started: its folders and port
+    with (served.root / "serve.log").open("wb") as log:
+        done = subprocess.run(
+            [sys.executable, "-m", "okrsite", "serve", "--goals-dir", str(served.goals),
+             "--staging-dir", str(served.staging), "-f", str(config), "--as-of",
+             AS_OF.isoformat(), "-a", f"127.0.0.1:{served.port}", "-s"],
+            cwd=served.root, env=ENV, stdout=log, stderr=subprocess.STDOUT, timeout=WAIT_S)
+    assert done.returncode == 1, served.log
+    assert "in strict mode a warning fails the build" in served.log
+    assert "missing.md" in served.log
+
+
 # --- the preview's parts, in this process -----------------------------------------------------
 
 
@@ -308,6 +367,26 @@ def test_checked_validates_and_models_as_check_tree_does(tmp_path: Path) -> None
         assert ours.value.problems
     path.write_text(good)
     assert checked.goals(load_goals(goals)) == check_tree(load_goals(goals))
+
+
+def test_a_schema_cache_gives_what_validating_afresh_gives(tmp_path: Path) -> None:
+    """The documents of files not read again are the same objects from run to run; a file
+    read again is a new document, and its problems are found again."""
+    goals = tmp_path / "goals"
+    shutil.copytree(FIXTURES / "site" / "goals", goals)
+    cache = SchemaCache()
+    good = load_goals(goals)
+    assert validate(good, cache) == validate(good) == []
+    path = goals / "sales" / "win-mid-market.md"
+    path.write_text(path.read_text().replace("score: 0.5", "score: lots", 1))
+    edited = next(d for d in load_goals(goals).goals if d.rel == "sales/win-mid-market.md")
+    broken = replace(good, goals=tuple(edited if d.rel == edited.rel else d
+                                       for d in good.goals))
+    found = validate(broken, cache)
+    assert found == validate(broken)
+    assert [(p.file, p.line) for p in found] == [(str(path), 17)]
+    assert validate(good, cache) == []  # the old document again: its own (no) problems
+    assert validate(broken, cache) == found
 
 
 def set_in_block(text: str, block: str, key: str, value: str) -> str:

@@ -26,6 +26,11 @@ def objective_url(objective_id: str) -> str:
     return f"objectives/{objective_id}/"
 
 
+def kr_url(objective_id: str, kr_id: str) -> str:
+    """A key result's place on its objective's page (the anchor its heading carries)."""
+    return f"{objective_url(objective_id)}#kr-{kr_id}"
+
+
 def kpi_url(kpi_id: str) -> str:
     return f"kpis/{kpi_id}/"
 

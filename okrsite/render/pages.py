@@ -25,7 +25,7 @@ from .badges import badge_svg
 from .details import kr_details, weekday
 from .export import export_data, kpi_url, objective_url, unit_url
 from .feed import FEED_PATH, feed_xml
-from .summaries import ATTENTION_SHOWN, concerns, outline
+from .summaries import ATTENTION_SHOWN, concerns, outline, stale_kpis
 from .tags import public_tags, tag_url
 from .trees import node_rows
 from .updates import by_day, recent_updates, window_start
@@ -203,7 +203,7 @@ def index_pages(view: View) -> Iterator[Page]:
     goals = view.goals
     groups = concerns(view, goals.objectives)
     yield page("attention/", "Attention", "attention.html", view, groups=groups,
-               shown=ATTENTION_SHOWN)
+               stale_kpis=stale_kpis(view), shown=ATTENTION_SHOWN)
     tops = [o for o in goals.objectives if view.counted(o) and not _counted_parent(view, o)]
     tree = outline(goals, view.card, tops)
     yield page("alignment/", "Alignment", "alignment.html", view, tree=tree,
@@ -233,9 +233,10 @@ def tag_pages(view: View) -> Iterator[Page]:
         titles += [kr.title for _, kr in entry.key_results]
         titles += [k.title for k in entry.kpis]
         lead = f"Tag {entry.tag}: " + "; ".join(titles)
+        scored = [*entry.objectives, *(o for o, _ in entry.key_results)]
         yield page(
             tag_url(entry.tag), f"#{entry.tag}", "tag.html", view, (lead, (), Markup("")),
-            entry=entry,
+            entry=entry, paces=view.paces(scored) if scored else [],
         )  # fmt: skip
 
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
-from ..model import Goals, Objective, Period, Scoring
-from ..score import ObjectiveScore, Scorecard, expected_share, status_of
-from ..vocabulary import STATUSES, Status
+from ..model import Goals, Kpi, Objective, Period, Scoring
+from ..score import KpiState, ObjectiveScore, Scorecard, expected_share, status_of
+from ..vocabulary import CADENCE_DAYS, STATUSES, Status
 
 if TYPE_CHECKING:
     from .view import KrView, View
@@ -230,12 +230,12 @@ class Concern:
     """Who to ask: the objective's lead, else its unit's, else the nearest lead above it."""
 
 
-def who_to_ask(goals: Goals, objective: Objective) -> str | None:
-    """The objective's lead, else its unit's (:meth:`Goals.lead_of`), else the nearest lead of
-    a unit above."""
-    lead = goals.lead_of(objective)
+def who_to_ask(goals: Goals, goal: Objective | Kpi) -> str | None:
+    """The objective's or KPI's lead, else its unit's (:meth:`Goals.lead_of`), else the
+    nearest lead of a unit above."""
+    lead = goals.lead_of(goal)
     if lead is None:
-        lead = next((u.lead for u in goals.org.unit_chain(objective.owner) if u.lead), None)
+        lead = next((u.lead for u in goals.org.unit_chain(goal.owner) if u.lead), None)
     return lead
 
 
@@ -263,3 +263,35 @@ def concerns(view: View, objectives: Iterable[Objective]) -> dict[str, list[Conc
         items.sort(key=lambda c: (c.result.pace if c.result.pace is not None else c.result.score,
                                   c.objective.title))
     return groups
+
+
+@dataclass(frozen=True, slots=True)
+class StaleKpi:
+    """A public KPI measured on a cadence whose latest value is older than the cadence allows."""
+
+    kpi: Kpi
+    state: KpiState
+    age: int | None
+    """Days from its latest counted value to the as-of date (``None``: no value yet)."""
+    allowed: int
+    """The most days a value may be old before the KPI is stale: a cadence step plus
+    ``stale_after_days``."""
+    ask: str | None
+    """Who to ask: the KPI's lead, else its unit's, else the nearest lead above it."""
+
+
+def stale_kpis(view: View) -> list[StaleKpi]:
+    """The public KPIs scoring found stale, the longest without a value first (never measured
+    ones before all), then by title. Private KPIs are never among them."""
+    as_of, grace = view.card.as_of, view.goals.org.scoring.stale_after_days
+    found = []
+    for kpi in view.public(view.goals.kpis):
+        state = view.kpi_state(kpi)
+        if not state.stale or kpi.cadence is None:
+            continue
+        age = (as_of - state.latest.date).days if state.latest is not None else None
+        found.append(StaleKpi(kpi, state, age, CADENCE_DAYS[kpi.cadence] + grace,
+                              who_to_ask(view.goals, kpi)))
+    found.sort(key=lambda s: (s.age is not None, -(s.age or 0), s.kpi.title))
+    return found
+

@@ -17,9 +17,10 @@ from markupsafe import Markup
 
 from ..model import Goals, KeyResult, Kpi, Objective, Period, Point, Unit
 from ..score import KeyResultScore, KpiState, ObjectiveScore, Scorecard, threshold_direction
-from ..vocabulary import DEFAULT_DIRECTION, HEALTH_WORDS, Direction, percent
+from ..vocabulary import DEFAULT_DIRECTION, HEALTH_WORDS, Direction, percent, plural
 from . import number, render
 from .charts import trend_chart
+from .export import kpi_url, kr_url
 from .markdown import render_body
 from .published import link_href, private_key_results, public_key_results
 from .summaries import Pace, Standing, company_standing, pace, standing, unit_standings
@@ -84,7 +85,7 @@ def kr_values(kr: KeyResult, result: KeyResultScore, aligned: int,
         return "Done" if kr.done else "Not done yet"
     if kr.type == "score":
         return f"Graded {percent(kr.score)}"
-    return f"Scored by {aligned} aligned objective{'s' if aligned != 1 else ''}"
+    return f"Scored by {plural(aligned, 'aligned objective')}"
 
 
 class View:
@@ -99,6 +100,11 @@ class View:
     def last_changed(self, objective: Objective) -> Change | None:
         """The last commit that changed the objective's file (None outside git)."""
         return self.history.objectives.get(objective.id) if self.history else None
+
+    def kpi_last_changed(self, kpi: Kpi) -> Change | None:
+        """The last commit that changed the KPI's file or its CSV of values (None outside
+        git)."""
+        return self.history.kpis.get(kpi.id) if self.history else None
 
     def target_moved(self, objective: Objective, kr: KeyResult) -> Change | None:
         """The commit that moved a key result's start or target after its period began."""
@@ -228,6 +234,14 @@ class View:
     def hidden_key_results(self, objective: Objective) -> int:
         """How many key results of ``objective`` are private: pages show only that count."""
         return private_key_results(objective)
+
+    def kr_url(self, objective: Objective, kr: KeyResult) -> str:
+        """Where a key result is shown, from the site root (:func:`export.kr_url`)."""
+        return kr_url(objective.id, kr.id)
+
+    def kpi_url(self, kpi: Kpi) -> str:
+        """A KPI's page, from the site root."""
+        return kpi_url(kpi.id)
 
     def href(self, url: str, root: str) -> str | None:
         """A goal's link as written into a page at ``root`` (see :func:`link_href`)."""

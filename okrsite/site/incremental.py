@@ -12,7 +12,9 @@ differ, and says which they were. The project stays plain: at any moment
   or hooks other than search, or the last build failed;
 * otherwise a **dirty** build (``mkdocs.commands.build.build(config, dirty=True)``, what
   ``mkdocs serve --dirty`` runs): MkDocs reads and renders only the pages whose source is
-  newer than their output, and copies only the newer static files.
+  newer than their output, and copies only the newer static files. It writes into the served
+  site, so a ``strict`` configuration (where a warning fails the build when it is done)
+  builds in full instead, and a failed build leaves the last good site.
 
 When only generated pages and static files changed (an edit's usual outcome), MkDocs builds
 just those pages, in a project of their own beside the site (:meth:`Engine.build_pages`): the
@@ -83,6 +85,24 @@ def quiet_dirty(record: logging.LogRecord) -> bool:
 def errors_only(record: logging.LogRecord) -> bool:
     """A logging filter that lets errors through only."""
     return record.levelno >= logging.ERROR
+
+
+class Warnings(logging.Handler):
+    """The warnings MkDocs logs during one build (those the filters let through: the ones a
+    strict build counts)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def strict_failure(warnings: list[str]) -> str:
+    """What a strict build that MkDocs warned about says (the banner shows it)."""
+    return ("MkDocs warned, and in strict mode a warning fails the build: "
+            + " / ".join(warnings))
 
 
 # --- the staging project ------------------------------------------------------------------------
@@ -272,7 +292,7 @@ class Engine:
                 self.needs_full = False
                 return f"{len(pages)} pages rebuilt, {len(changed) - len(pages)} files copied"
             config = self.load(self.site_dir)
-            if set(config.plugins) <= DIRTY_SAFE_PLUGINS:
+            if set(config.plugins) <= DIRTY_SAFE_PLUGINS and not config.strict:
                 before = dict(self.plugin.outputs)
                 self.run(config, self.plugin, dirty=True)
                 self.remove_outputs(before)
@@ -312,11 +332,17 @@ class Engine:
             quiet.append((logging.getLogger("mkdocs.structure.pages"), errors_only))
         for logger, keep in quiet:
             logger.addFilter(keep)
+        warnings = Warnings()
+        mkdocs_log = logging.getLogger("mkdocs")
+        mkdocs_log.addHandler(warnings)
         try:
             build(config, dirty=dirty)
         except (MkDocsException, TemplateError, OSError) as exc:
+            if config.strict and warnings.messages:
+                raise BuildError(strict_failure(warnings.messages)) from exc
             raise BuildError(f"mkdocs failed: {exc}") from exc
         finally:
+            mkdocs_log.removeHandler(warnings)
             for logger, keep in quiet:
                 logger.removeFilter(keep)
 
@@ -345,14 +371,18 @@ class Engine:
         HTML never goes through Markdown, and so holds no link MkDocs rewrites), so a build
         that skips reading, and even listing, the site's thousands of other pages makes it
         the same. MkDocs' warnings about the links of the user's pages there (whose targets
-        it cannot see) are not shown: the full build shows them. ``False`` (and nothing done)
-        when the configuration needs full builds."""
+        it cannot see) are not shown: the full build shows them. When only static files
+        changed (the API, the badges), MkDocs does not run: they are copied. ``False`` (and
+        nothing done) when the configuration needs full builds."""
         docs = self.pages_dir / "docs"
         out = self.pages_dir / "site"
         docs.mkdir(parents=True, exist_ok=True)
         config = self.load(out, docs)
         if not set(config.plugins) <= DIRTY_SAFE_PLUGINS:
             return False
+        if changed and not pages:  # static files only (the API, badges): nothing to render
+            self.copy_changed(changed, pages)
+            return True
         wanted = {src: self.staging.files[f"docs/{src}"]
                   for src in {*self.plugin.nav_sources, *pages}}
         for src in self.pages_files.keys() - wanted.keys():
@@ -366,14 +396,18 @@ class Engine:
         self.run(config, self.pages_plugin, dirty=True, quiet_links=True)
         for src in pages:
             self.copy(out / self.plugin.outputs[src], self.plugin.outputs[src])
-        for rel in changed:
-            src = rel.removeprefix("docs/")
-            if src not in pages:
-                self.copy(self.staging.root / rel, self.plugin.outputs[src])
+        self.copy_changed(changed, pages)
         rebuilt = {src: url for src, url in self.pages_plugin.rebuilt.items() if src in pages}
         if not self.merge_search(out, rebuilt):
             raise BuildError("the search index cannot be merged")
         return True
+
+    def copy_changed(self, changed: set[str], pages: set[str]) -> None:
+        """Copy the ``changed`` staging files but ``pages`` (static files) into the site."""
+        for rel in changed:
+            src = rel.removeprefix("docs/")
+            if src not in pages:
+                self.copy(self.staging.root / rel, self.plugin.outputs[src])
 
     def copy(self, source: Path, dest: str) -> None:
         target = self.site_dir / dest

@@ -15,7 +15,7 @@ Two passes, both reporting everything they find:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ..errors import Problem
 from ..load import Document, FieldPath, LoadedTree
@@ -70,10 +70,12 @@ __all__ = [
     "TAG_PATTERN",
     "Index",
     "Rule",
+    "SchemaCache",
     "as_date",
     "build_index",
     "compiled",
     "did_you_mean",
+    "document_problems",
     "find_cycles",
     "full_validator",
     "goal_id",
@@ -95,14 +97,17 @@ __all__ = [
 ]
 
 
-def validate(tree: LoadedTree) -> list[Problem]:
+def validate(tree: LoadedTree, cache: SchemaCache | None = None) -> list[Problem]:
     """Every problem of the documents in ``tree``: schema errors, then the cross-file rules.
 
-    The loader's own problems (``tree.problems``) are not repeated here.
+    The loader's own problems (``tree.problems``) are not repeated here. With a ``cache``
+    (kept by the caller from one run to the next), a document checked against its schema in
+    the last run is not checked again.
     """
+    schema_checked = cache.problems if cache is not None else document_problems
     problems: list[Problem] = []
     if tree.org is not None:
-        problems.extend(document_problems(tree.org, "org"))
+        problems.extend(schema_checked(tree.org, "org"))
     objectives: list[Document] = []
     kpis: list[Document] = []
     for doc in tree.goals:
@@ -110,12 +115,42 @@ def validate(tree: LoadedTree) -> list[Problem]:
         if kind not in GOAL_KINDS:
             problems.append(kind_problem(doc))
             continue
-        problems.extend(document_problems(doc, kind))
+        problems.extend(schema_checked(doc, kind))
         (objectives if kind == "objective" else kpis).append(doc)
+    if cache is not None:
+        cache.keep((tree.org, *tree.goals))
     index = build_index(tree.org, objectives, kpis, tree.tables)
     for rule in RULES:
         problems.extend(rule(index))
     return sorted(dict.fromkeys(problems))
+
+
+class SchemaCache:
+    """Each document's schema problems (:func:`document_problems`), for :func:`validate` to
+    reuse: a caller that validates again and again after small edits (the live preview, the
+    language server) keeps one and passes it to every run.
+
+    Documents are told apart by identity, so the caller keeps the :class:`Document` of every
+    file it did not parse again, and passes a new one for a file that changed (documents are
+    frozen: the same object always has the same problems). Only the documents of the last
+    run are remembered.
+    """
+
+    def __init__(self) -> None:
+        self._kept: dict[int, tuple[Document, str, tuple[Problem, ...]]] = {}
+
+    def problems(self, doc: Document, name: str) -> tuple[Problem, ...]:
+        """``document_problems(doc, name)``, computed once for each document."""
+        entry = self._kept.get(id(doc))
+        if entry is None or entry[0] is not doc or entry[1] != name:
+            entry = (doc, name, tuple(document_problems(doc, name)))
+            self._kept[id(doc)] = entry
+        return entry[2]
+
+    def keep(self, docs: Iterable[Document | None]) -> None:
+        """Forget every document but ``docs``."""
+        wanted = {id(doc) for doc in docs if doc is not None}
+        self._kept = {key: entry for key, entry in self._kept.items() if key in wanted}
 
 
 def document_problems(doc: Document, name: str) -> list[Problem]:
