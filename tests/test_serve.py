@@ -570,3 +570,35 @@ def test_serve_ends_when_the_first_build_fails(tmp_path: Path) -> None:
 
     with pytest.raises(BuildError):
         serve_project(Broken(tmp_path), tmp_path / "staging", dev_addr=f"127.0.0.1:{free_port()}")
+
+
+def test_the_banner_names_each_problem_where_it_is_and_escapes_it() -> None:
+    from html.parser import HTMLParser
+
+    from okrsite.errors import Problem
+    from okrsite.site.serve import BANNER_LIMIT, banner_html, notices
+
+    problems = [Problem("goals/org.yml", 0, "", "missing: a goals folder needs an org.yml"),
+                *(Problem("goals/a.md", n, "title", "<script>x</script>") for n in range(1, 30))]
+    found = notices(GoalErrors(problems))
+    assert found[0] == ("goals/a.md:1", "title: <script>x</script>")
+    assert ("goals/org.yml", "missing: a goals folder needs an org.yml") in found  # no ":0"
+
+    class Items(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tags: list[str] = []
+            self.text = ""
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.tags.append(tag)
+
+        def handle_data(self, data: str) -> None:
+            self.text += data
+
+    page = Items()
+    page.feed(banner_html(found).decode())
+    assert "script" not in page.tags
+    assert page.tags.count("li") == BANNER_LIMIT + 1
+    assert f"Preview not updated: {len(problems)} problems." in page.text
+    assert f"and {len(problems) - BANNER_LIMIT} more (see the terminal)" in page.text

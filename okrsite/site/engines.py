@@ -9,11 +9,19 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..errors import BuildError
 from .config import dump_config, read_user_config
+
+
+def strict_failure(warnings: Sequence[str] = ()) -> str:
+    """What a strict build that MkDocs warned about says: the warnings, or where they are."""
+    rule = "and in strict mode a warning fails the build"
+    if warnings:
+        return f"MkDocs warned, {rule}: {' / '.join(warnings)}"
+    return f"MkDocs warned (see above), {rule}"
 
 
 def run_mkdocs(config_path: Path, out_dir: Path) -> None:
@@ -32,8 +40,7 @@ def run_mkdocs(config_path: Path, out_dir: Path) -> None:
             config.plugins.on_shutdown()
     except (MkDocsException, TemplateError, OSError) as exc:
         if str(exc).endswith("in strict mode!"):  # mkdocs' Abort: "Aborted with 2 warnings …"
-            message = "MkDocs warned (see above), and in strict mode a warning fails the build"
-            raise BuildError(message) from exc
+            raise BuildError(strict_failure()) from exc
         raise BuildError(f"mkdocs failed: {exc}") from exc
 
 

@@ -56,6 +56,7 @@ from mkdocs.exceptions import MkDocsException
 from mkdocs.plugins import BasePlugin
 
 from ..errors import BuildError
+from .engines import strict_failure
 from .project import remove_empty_folders, sync_tree
 from .swap import atomic_site
 
@@ -97,12 +98,6 @@ class Warnings(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
-
-
-def strict_failure(warnings: list[str]) -> str:
-    """What a strict build that MkDocs warned about says (the banner shows it)."""
-    return ("MkDocs warned, and in strict mode a warning fails the build: "
-            + " / ".join(warnings))
 
 
 # --- the staging project ------------------------------------------------------------------------

@@ -32,7 +32,6 @@ any thread starts, may.
 
 from __future__ import annotations
 
-import html
 import logging
 import os
 import signal
@@ -42,11 +41,15 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from types import FrameType
 from typing import Any, Protocol
 
+import jinja2
+
 from ..errors import BuildError, GoalErrors, OkrError
+from ..vocabulary import plural
 
 log = logging.getLogger("okrsite")
 
@@ -192,30 +195,26 @@ def watch_loop(paths: Sequence[Path], folders: bool, relevant: Callable[[Path], 
 def notices(exc: BaseException) -> list[Notice]:
     """What the banner says of an error."""
     if isinstance(exc, GoalErrors):
-        return [(f"{p.file}:{p.line}", f"{p.path}: {p.message}" if p.path else p.message)
+        return [(p.where, f"{p.path}: {p.message}" if p.path else p.message)
                 for p in exc.problems]
     if isinstance(exc, OkrError):
         return [("", exc.message)]
     return [("", f"internal error ({type(exc).__name__}: {exc}); see the terminal")]
 
 
+@cache
+def banner_template() -> jinja2.Template:
+    env = jinja2.Environment(loader=jinja2.PackageLoader("okrsite.site", "templates"),
+                             autoescape=True, undefined=jinja2.StrictUndefined)
+    env.filters["plural"] = plural
+    return env.get_template("banner.html")
+
+
 def banner_html(found: Sequence[Notice]) -> bytes:
-    """A notice block for the top of every page: no script, its style inline."""
-    items = "".join(
-        f'<li>{f"<code>{html.escape(where)}</code> " if where else ""}{html.escape(what)}</li>'
-        for where, what in found[:BANNER_LIMIT]
-    )
-    more = len(found) - BANNER_LIMIT
-    if more > 0:
-        items += f"<li>and {more} more (see the terminal)</li>"
-    count = f"{len(found)} problem{'s' if len(found) != 1 else ''}"
-    return (
-        '<div class="okrsite-preview-problems" role="alert" style="position:sticky;top:0;'
-        "z-index:1000;margin:0;padding:.6em 1.2em;background:#b71c1c;color:#fff;"
-        'font:14px/1.4 system-ui,sans-serif">'
-        f"<strong>Preview not updated: {count}.</strong> The site shows the last good version."
-        f'<ul style="margin:.3em 0 0;padding-left:1.2em">{items}</ul></div>'
-    ).encode()
+    """A notice block for the top of every page (``templates/banner.html``)."""
+    shown = found[:BANNER_LIMIT]
+    text = banner_template().render(count=len(found), shown=shown, more=len(found) - len(shown))
+    return " ".join(text.split("\n")).encode()
 
 
 def insert_banner(page: bytes, banner: bytes) -> bytes:
