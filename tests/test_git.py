@@ -383,3 +383,19 @@ def test_build_counts_commit_dates_unless_no_git(repo: GitRepo) -> None:
     assert moved_notes == ["target moved on 2026-11-15"]
     assert not any(n.attrs.get("class") == "okr-moved" for n in without.iter("b"))
     assert "okr-changed" not in str([n.attrs for n in without.iter("dd")])
+
+
+def test_kpi_pages_say_when_git_last_changed_the_kpi(repo: GitRepo) -> None:
+    repo.commit("2026-10-05")
+    repo.edit("kpis/nps.md", "  - {date: 2026-10-31, value: 41}\n",
+              "  - {date: 2026-10-31, value: 41}\n  - {date: 2026-11-10, value: 43}\n")
+    changed_kpi = repo.commit("2026-11-12")
+    repo.edit("eng/ship.md", "current: 300", "current: 280")  # another file's commit, later
+    repo.commit("2026-11-15")
+    code, out = invoke_in(repo.root, "build", "--as-of", "2026-11-20")
+    assert code == 0, out
+    page = parse_html((repo.root / "site/kpis/nps/index.html").read_text())
+    changed = [n.text() for n in page.iter("dd") if "okr-changed" in n.attrs.get("class", "")]
+    assert changed == [f"2026-11-12 ({changed_kpi[:7]})"]
+    terms = [n.text() for n in page.iter("dt")]
+    assert "Last changed" in terms

@@ -693,3 +693,40 @@ def test_templates_count_with_one_plural_rule() -> None:
     template = environment().from_string(
         '{{ 1 | plural("day") }}, {{ 0 | plural("KPI") }}, {{ 2 | plural("person", "people") }}')
     assert template.render() == "1 day, 0 KPIs, 2 people"
+
+
+def axis_boxes(chart: Markup | None) -> dict[str, Box]:
+    """The boxes of a chart's axis texts (value and date labels, the unit), by text."""
+    assert chart is not None
+    svg = ElementTree.fromstring(str(chart))
+    return {"".join(t.itertext()): text_box(t) for g in svg.iter(f"{SVG}g")
+            if g.get("class") == "okr-chart__axis" for t in g.iter(f"{SVG}text")}
+
+
+@pytest.mark.parametrize("unit, values", [
+    ("hours", (2400, 1900, 2500, 2100)),  # wide values: "2,500"
+    ("%", (99.91, 99.95, 99.93)),  # "99.95"
+    ("M EUR", (10.8, 12.4, 12.9)),
+    ("ZQ units per shipment", (1_250_000, 1_400_000, 1_320_000)),  # "1,400,000", a long unit
+])  # fmt: skip
+def test_axis_labels_and_the_unit_stay_inside_the_chart_at_phone_size(
+    unit: str, values: tuple[float, ...]
+) -> None:
+    period = (date(2026, 10, 1), date(2026, 12, 31))
+    days = [date(2026, 10, 1 + 9 * i) for i in range(len(values))]
+    chart = trend_chart(list(map(Point, days, values)), title="T", unit=unit, span=period,
+                        today=date(2026, 10, 25))
+    boxes = axis_boxes(chart)
+    assert unit in boxes
+    assert all(left >= 0 and top >= 0 and right <= 640 and bottom <= 200
+               for left, top, right, bottom in boxes.values()), boxes
+    assert [name for name in boxes if name != unit and overlap(boxes[name], boxes[unit])] == []
+    today = chart_labels(chart)["today"]
+    assert not overlap(today, boxes[unit]) and today[1] >= -1
+
+
+def test_narrow_value_labels_keep_the_narrow_left_margin() -> None:
+    chart = trend_chart(monthly(11, 12, 13.4), title="T", unit="M EUR", target=14)
+    svg = ElementTree.fromstring(str(chart))
+    grid = next(p for p in svg.iter(f"{SVG}path") if p.get("class") == "okr-chart__grid")
+    assert (grid.get("d") or "").startswith("M56 ")

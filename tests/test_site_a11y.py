@@ -65,12 +65,14 @@ EXAMPLE_PAGES = {
     "attention": "attention/",
     "updates": "updates/",
     "tags": "tags/",
+    "tag": "tags/sustainability/",
     "company-page": "how-we-use-okrs/",
     "not-found": "404.html",
 }
 BIG_PAGES = {"home": "", "alignment": "alignment/", "attention": "attention/", "units": "units/",
              "unit-department": "units/dept-01/", "objective": "objectives/company-o1/"}
-STATUS_PAGES = ("", "units/kestrel/", "units/operations/", "units/", "alignment/", "attention/")
+STATUS_PAGES = ("", "units/kestrel/", "units/operations/", "units/", "alignment/", "attention/",
+                "tags/sustainability/")
 """Pages okrsite's overview templates make: each explains the statuses it shows."""
 GOAL_PAGES = ("objectives/peak-season-ready/", "kpis/on-time-delivery/")
 
@@ -314,7 +316,7 @@ def test_attention_is_a_grid_grouped_by_reason(browser: Any, example: str) -> No
         open_page(page, example + "attention/")
         headings = page.locator(".okr-attn-group > h2").all_inner_texts()
         assert [h.split(" (")[0] for h in headings] == [
-            "Off track", "At risk", "Overdue key results", "Not updated"]
+            "Off track", "At risk", "Overdue key results", "Not updated", "Stale KPIs"]
         columns = page.evaluate("""() => [...document.querySelectorAll('table.okr-attn tbody tr')]
             .filter(r => r.checkVisibility())
             .map(r => [...r.cells].map(c => Math.round(c.getBoundingClientRect().left)))""")
@@ -398,6 +400,28 @@ def test_chart_text_is_readable_on_a_phone(browser: Any, example: str) -> None:
             const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
             return parseFloat(getComputedStyle(t).fontSize) * scale; })""")
         assert sizes and min(sizes) >= MIN_CHART_TEXT, sizes
+
+
+@pytest.mark.parametrize("url", ["kpis/platform-uptime/", "kpis/damage-rate/",
+                                 "objectives/reliable-platform/"])
+def test_chart_axis_text_stays_inside_the_chart_on_a_phone(browser: Any, example: str,
+                                                           url: str) -> None:
+    """Value labels (``99.95``, ``2,500``) and the unit (``%``, ``claims per 1,000 shipments``)
+    are drawn inside the chart's own box at the phone's doubled text size, as the browser lays
+    them out."""
+    with watched_tab(browser, example, VIEWPORTS["phone"]) as page:
+        open_page(page, example + url)
+        outside = page.evaluate("""() =>
+          [...document.querySelectorAll('svg.okr-chart')].flatMap(svg => {
+            const view = svg.viewBox.baseVal;
+            return [...svg.querySelectorAll('.okr-chart__axis text')].filter(t => {
+              const b = t.getBBox();
+              return b.x < view.x || b.y < view.y || b.x + b.width > view.x + view.width
+                || b.y + b.height > view.y + view.height; })
+            .map(t => [t.textContent, t.getBBox().x, t.getBBox().y]); })""")
+        units = page.locator("svg.okr-chart .okr-chart__unit").count()
+    assert units >= 1
+    assert outside == [], outside
 
 
 # --- 500 units ----------------------------------------------------------------------------------

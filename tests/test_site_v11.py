@@ -18,6 +18,7 @@ import pytest
 from okrsite.build import read_goals
 from okrsite.render.pages import render_site
 from okrsite.score import score_goals
+from okrsite.vocabulary import percent
 
 from .conftest import (
     AS_OF,
@@ -431,6 +432,68 @@ def test_tag_pages_list_the_public_goals_carrying_each_tag(v11: Built) -> None:
         "../../objectives/grow/#kr-arr", "../../objectives/partners/#kr-pipeline"]
     tags = {p.name for p in (v11.site_dir / "tags").iterdir() if p.is_dir()}
     assert tags == {"delivery", "growth", "p0", "revenue", "shared"}  # no private tag
+
+
+def test_tag_pages_explain_the_statuses_they_show(v11: Built) -> None:
+    _, card = v11.goals_and_card()
+    revenue = article(v11.site_dir, "tags/revenue")
+    legend = revenue.one("details", "okr-legend")
+    assert "on track when its score is at least 70%" in legend.one("summary").text()
+    assert [th.text() for th in legend.one("tbody").all("th")] == ["2026-Q4 (quarter)"]
+    chips = {li.one("a").attrs["href"]: li.one("span", "okr-chip") for li in revenue.all("li")
+             if "#kr-" in li.one("a").attrs["href"]}
+    assert set(chips) == {"../../objectives/grow/#kr-arr", "../../objectives/partners/#kr-pipeline"}
+    for href, chip in chips.items():
+        objective, kr = href.removeprefix("../../objectives/").split("/#kr-")
+        result = card.objectives[objective].key_results[kr]
+        assert chip.attrs["title"] == (f"{percent(result.score)} done, "
+                                       f"{percent(result.expected)} expected by today")
+    kpis_only = article(v11.site_dir, "tags/delivery")  # health, not statuses: no legend
+    assert kpis_only.all("details", "okr-legend") == []
+
+
+# --- attention: stale KPIs -----------------------------------------------------------------------
+
+
+def stale_kpi_rows(page: Node) -> list[list[str]]:
+    section = page.one("section", **{"aria-labelledby": "stale-kpis"})
+    return [texts(tr.all("td")) for tr in section.one("tbody").all("tr")]
+
+
+def test_the_attention_page_lists_stale_public_kpis_with_age_cadence_and_whom_to_ask(
+    v11: Built,
+) -> None:
+    page = article(v11.site_dir, "attention")
+    section = page.one("section", **{"aria-labelledby": "stale-kpis"})
+    assert section.one("h2").text() == "Stale KPIs (1)"
+    assert "older than one cadence step plus 14 days" in section.one("p", "okr-note").text()
+    link = section.one("tbody").one("a")
+    assert (link.text(), link.attrs["href"]) == ("Open claims", "../kpis/claims/")
+    assert (v11.site_dir / "kpis/claims/index.html").is_file()
+    [[what, _, ask, health]] = stale_kpi_rows(page)
+    assert what == "Open claims Operations"  # the unit, no unit of measure
+    assert texts(section.one("ul", "okr-reasons").all("li")) == [
+        "latest value 41 on 2026-10-19, 32 days old",  # 2026-11-20 is the as-of date
+        "measured weekly: stale after 21 days",  # 7 + stale_after_days 14
+    ]
+    assert ask == "Dana Reyes"  # Operations has no lead: the company's
+    assert health.endswith("stale")
+    jump = {a.attrs["href"]: a.text() for a in page.one("ul", "okr-jump").all("a")}
+    assert jump["#stale-kpis"] == "1 stale KPI"
+
+
+def test_a_private_stale_kpi_stays_off_the_attention_page(tmp_path: Path) -> None:
+    built = copy_fixture(tmp_path, "v11site")
+    secret = built.goals_dir / "kpis" / "zq8secret-kpi.md"
+    secret.write_text(secret.read_text().replace("visibility: private\n",
+                                                 "visibility: private\ncadence: daily\n"))
+    goals, card = built.goals_and_card()
+    [private] = [k for k in goals.kpis if k.private]
+    assert card.kpis[private.id].stale is True  # stale indeed: 19 days > 1 + 14
+    content = render_site(goals, card)
+    html = str(next(p.html for p in content.pages if p.url == "attention/"))
+    assert "zq8secret" not in html.lower()
+    assert [row[0] for row in stale_kpi_rows(parse_html(html))] == ["Open claims Operations"]
 
 
 def test_search_finds_tag_pages(v11: Built) -> None:

@@ -14,8 +14,9 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
+from typing import Any, TypeVar
 
 from markupsafe import Markup
 
@@ -24,6 +25,10 @@ from . import number, render
 
 WIDTH, HEIGHT = 640, 200
 LEFT, RIGHT, TOP, BOTTOM = 56, 20, 30, 30
+"""The plot's margins; the left one grows to hold the widest value label (see
+:func:`left_margin`)."""
+TICK_GAP = 8
+"""Between a value label's end and the plot's left edge."""
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MIN_TICK_GAP = 150
 """Date labels closer than this (in chart units) to the previous one are left out: phones draw
@@ -102,8 +107,16 @@ class Box:
         return low < high
 
 
-PLOT = Box(LEFT, TOP, WIDTH - RIGHT, HEIGHT - BOTTOM - 1)
-"""Where labels go: inside the axes, clear of the date labels below and the unit above."""
+def plot_box(left: float = LEFT) -> Box:
+    """Where labels go: inside the axes, clear of the date labels below and the unit above."""
+    return Box(left, TOP, WIDTH - RIGHT, HEIGHT - BOTTOM - 1)
+
+
+PLOT = plot_box()
+"""The plot of a chart whose value labels fit the narrowest left margin."""
+UNIT_BASELINE = math.ceil(ASCENT)
+"""The unit's label sits in the top margin, above the plot's left edge: its glyphs stay inside
+the chart at the phone size."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -185,6 +198,10 @@ class Chart:
     separator: str = LABEL_SEPARATOR
     left: int = LEFT
     right: int = WIDTH - RIGHT
+    tick_x: int = LEFT - TICK_GAP
+    """Where the value labels end."""
+    unit_label: Label | None = None
+    """Where the unit is written (``unit``: its text)."""
     top: int = TOP
     bottom: int = HEIGHT - BOTTOM
 
@@ -237,13 +254,17 @@ def trend_chart(
     values = [p.value for p in points] + [v for _, _, v in references]
     values += [p.value for p in pace] if pace else []
     low, high, step = _value_range(values)
+    ticks = [low + i * step for i in range(round((high - low) / step) + 1)]
+    tick_labels = [number(v) for v in ticks]
+    left = left_margin(tick_labels)
+    plot = plot_box(left)
     first, last = points[0].date, points[-1].date
     if span is not None:
         first, last = min(first, span[0]), max(last, span[1])
     days = max((last - first).days, 1)
 
     def x(day: date) -> float:
-        return round(LEFT + (day - first).days / days * (WIDTH - LEFT - RIGHT), 1)
+        return round(left + (day - first).days / days * (WIDTH - left - RIGHT), 1)
 
     def y(value: float) -> float:
         return round(HEIGHT - BOTTOM - (value - low) / (high - low) * (HEIGHT - TOP - BOTTOM), 1)
@@ -256,7 +277,6 @@ def trend_chart(
             start=starts_at_start and i == 0)
         for i, p in enumerate(points)
     )
-    ticks = [low + i * step for i in range(round((high - low) / step) + 1)]
     latest = points[-1]
     measured = len(points) - (1 if starts_at_start else 0)
     label = (
@@ -270,25 +290,45 @@ def trend_chart(
     if pace is not None:
         pace_line = (x(pace[0].date), y(pace[0].value)), (x(pace[1].date), y(pace[1].value))
     rules = tuple(Rule(y(v), kind, f"{name} {number(v)}") for kind, name, v in references)
-    now = (Label(x(today), TOP - 8, "today", "middle")
+    unit_label = Label(left, UNIT_BASELINE, unit) if unit else None
+    now = (today_label(x(today), unit_label)
            if today is not None and first < today < last else None)
-    rule_labels, pace_label = place_labels(rules, dots, pace_line, now)
+    rule_labels, pace_label = place_labels(rules, dots, pace_line, now, plot)
     chart = Chart(
         label=label,
         line=path([(d.x, d.y) for d in dots]),
         dots=dots,
-        grid=" ".join(f"M{LEFT} {y(v):g}H{WIDTH - RIGHT}" for v in ticks),
+        grid=" ".join(f"M{left} {y(v):g}H{WIDTH - RIGHT}" for v in ticks),
         rules=rules,
         rule_labels=rule_labels,
-        y_ticks=tuple(Tick(y(v), number(v)) for v in ticks),
-        x_ticks=date_labels(date_ticks(first, last, points), x),
+        y_ticks=tuple(Tick(y(v), text) for v, text in zip(ticks, tick_labels, strict=True)),
+        x_ticks=date_labels(date_ticks(first, last, points, WIDTH - left - RIGHT), x),
         unit=unit,
+        unit_label=unit_label,
         tone=f"okr-s--{status}" if status else f"okr-h--{health}" if health else None,
         pace=path(pace_line) if pace_line else None,
         pace_label=pace_label,
         today=now,
+        left=left,
+        tick_x=left - TICK_GAP,
     )
     return render("chart.svg", chart=chart)
+
+
+def left_margin(tick_labels: Sequence[str]) -> int:
+    """The left margin: :data:`LEFT`, or wider when a value label would not fit in it at the
+    phone size (``2,500``, ``99.95``), so that no label reaches past the chart's left edge."""
+    widest = max((text_width(text) for text in tick_labels), default=0.0)
+    return max(LEFT, math.ceil(widest) + TICK_GAP)
+
+
+def today_label(x: float, unit: Label | None) -> Label:
+    """The "today" mark's label, in the top margin centred on its line; moved right, to begin
+    at the line, when it would run into the unit's label there."""
+    label = Label(x, TOP - 8, "today", "middle")
+    if unit is None or not label.box.overlaps(unit.box):
+        return label
+    return Label(max(x, unit.box.right + LABEL_GAP), TOP - 8, "today", "start")
 
 
 def path(corners: Sequence[tuple[float, float]]) -> str:
@@ -297,35 +337,37 @@ def path(corners: Sequence[tuple[float, float]]) -> str:
 
 
 def place_labels(rules: Sequence[Rule], dots: Sequence[Dot], pace: Segment | None,
-                 now: Label | None) -> tuple[tuple[RuleLabels, ...], Label | None]:
+                 now: Label | None, plot: Box = PLOT
+                 ) -> tuple[tuple[RuleLabels, ...], Label | None]:
     """The labels of the rules and of the expected ``pace``, clear of each other and of the
     data line as far as they can be. A pace line ends at the target, so rules are then labelled
     at the chart's left end, where the pace is still at the start value."""
     data = [((d.x, d.y), (e.x, e.y)) for d, e in itertools.pairwise(dots)]
     if pace is None:
-        return label_rules(rules, ("right", "left"), data), None
-    rule_labels = label_rules(rules, ("left",), [*data, pace])
-    return rule_labels, place_pace_label(pace, rule_labels, dots, now)
+        return label_rules(rules, ("right", "left"), data, plot), None
+    rule_labels = label_rules(rules, ("left",), [*data, pace], plot)
+    return rule_labels, place_pace_label(pace, rule_labels, dots, now, plot)
 
 
 def label_rules(rules: Sequence[Rule], ends: Sequence[str],
-                avoid: Sequence[Segment]) -> tuple[RuleLabels, ...]:
+                avoid: Sequence[Segment], plot: Box = PLOT) -> tuple[RuleLabels, ...]:
     """The rules' labels, none overlapping another at phone size. Rules too close to label
     apart share a line of text, set at one of the chart's ``ends`` (``right``, ``left``), just
     above or just below them; of these choices the one kept is, once :func:`spread`, the one
     whose labels cross the fewest rule lines, then the fewest of the lines to ``avoid``, then
     moved least, the first on a tie."""
-    rule_lines = [((PLOT.left, rule.y), (PLOT.right, rule.y)) for rule in rules]
-    options = [[rows for end in ends for rows in group_options(group, end)]
+    rule_lines = [((plot.left, rule.y), (plot.right, rule.y)) for rule in rules]
+    options = [[rows for end in ends for rows in group_options(group, end, plot)]
                for group in close_groups(rules)]
-    layouts = []
-    for choice in itertools.product(*options):
-        wanted = [row for rows in choice for row in rows]
-        placed = spread(wanted)
-        moved = sum(abs(w.at.y - p.at.y) for w, p in zip(wanted, placed, strict=True))
-        boxes = [row.at.box for row in placed]
-        layouts.append(((crossings(boxes, rule_lines), crossings(boxes, avoid), moved), placed))
-    return min(layouts, key=lambda layout: layout[0])[1] if layouts else ()
+    def layouts() -> Iterator[tuple[tuple[int, int, float], tuple[RuleLabels, ...]]]:
+        for choice in itertools.product(*options):
+            wanted = [row for rows in choice for row in rows]
+            placed = spread(wanted, plot)
+            moved = sum(abs(w.at.y - p.at.y) for w, p in zip(wanted, placed, strict=True))
+            boxes = [row.at.box for row in placed]
+            yield (crossings(boxes, rule_lines), crossings(boxes, avoid), moved), placed
+
+    return first_best(layouts(), (0, 0, 0)) or ()
 
 
 def close_groups(rules: Sequence[Rule]) -> list[list[Rule]]:
@@ -340,35 +382,52 @@ def close_groups(rules: Sequence[Rule]) -> list[list[Rule]]:
     return groups
 
 
-def group_options(group: Sequence[Rule], end: str) -> list[list[RuleLabels]]:
+def group_options(group: Sequence[Rule], end: str, plot: Box = PLOT) -> list[list[RuleLabels]]:
     """Where a group of close rules may be labelled at the chart's ``end``: on one line of
     text above its top line, or below its bottom one; when that line is too wide for the plot,
     its first half above and the rest below."""
-    x, anchor = (LEFT + LABEL_GAP, "start") if end == "left" else (WIDTH - RIGHT, "end")
+    x, anchor = (plot.left + LABEL_GAP, "start") if end == "left" else (plot.right, "end")
     above, below = group[0].y - LABEL_GAP, group[-1].y + LABEL_GAP + ASCENT
 
     def labels(rules: Sequence[Rule], baseline: float) -> RuleLabels:
         text = LABEL_SEPARATOR.join(rule.label for rule in rules)
         return RuleLabels(Label(x, baseline, text, anchor), tuple(rules))
 
-    if labels(group, above).at.box.width <= PLOT.width:
+    if labels(group, above).at.box.width <= plot.width:
         return [[labels(group, above)], [labels(group, below)]]
     half = (len(group) + 1) // 2
     return [[labels(group[:half], above), labels(group[half:], below)]]
 
 
-def spread(rows: Sequence[RuleLabels]) -> tuple[RuleLabels, ...]:
+def spread(rows: Sequence[RuleLabels], plot: Box = PLOT) -> tuple[RuleLabels, ...]:
     """``rows`` (top to bottom) as near their baselines as they can be while each is at least
     :data:`LABEL_LINE` below the one before and all lie inside the plot: pushed down from the
     top, then, if the lowest has left the plot, up from the bottom."""
     placed: list[float] = []
     for row in rows:
-        placed.append(max(row.at.y, placed[-1] + LABEL_LINE if placed else PLOT.top + ASCENT))
-    lowest = PLOT.bottom - DESCENT
+        placed.append(max(row.at.y, placed[-1] + LABEL_LINE if placed else plot.top + ASCENT))
+    lowest = plot.bottom - DESCENT
     for i in reversed(range(len(placed))):
         placed[i] = min(placed[i], lowest if i == len(placed) - 1 else placed[i + 1] - LABEL_LINE)
     return tuple(RuleLabels(dataclasses.replace(row.at, y=round(baseline, 1)), row.rules)
                  for row, baseline in zip(rows, placed, strict=True))
+
+
+C = TypeVar("C", bound=tuple[Any, ...])
+T = TypeVar("T")
+
+
+def first_best(scored: Iterable[tuple[C, T]], ideal: C) -> T | None:
+    """The first choice of least cost, as ``min`` finds it, but stopping at the first whose
+    cost is ``ideal`` (nothing can beat it): most charts have one rule and room to spare, so
+    the first choice tried is usually the one kept. ``None``: no choice."""
+    best: tuple[C, T] | None = None
+    for cost, choice in scored:
+        if best is None or cost < best[0]:
+            best = (cost, choice)
+            if cost == ideal:
+                break
+    return None if best is None else best[1]
 
 
 def crossings(boxes: Sequence[Box], segments: Sequence[Segment]) -> int:
@@ -377,7 +436,7 @@ def crossings(boxes: Sequence[Box], segments: Sequence[Segment]) -> int:
 
 
 def place_pace_label(line: Segment, rule_labels: Sequence[RuleLabels], dots: Sequence[Dot],
-                     now: Label | None) -> Label:
+                     now: Label | None, plot: Box = PLOT) -> Label:
     """The "expected pace" label along the pace ``line``, just below or above it: of the
     places :data:`PACE_LABEL_AT` offers, one inside the plot and clear of the rule labels, the
     data line's start and the "today" mark if any is; of those, the one crossed by the fewest
@@ -386,17 +445,19 @@ def place_pace_label(line: Segment, rule_labels: Sequence[RuleLabels], dots: Seq
     obstacles = [row.at.box for row in rule_labels] + [dot_box(dots[0])]
     obstacles += [now.box] if now is not None else []
     data: list[Segment] = [((d.x, d.y), (e.x, e.y)) for d, e in itertools.pairwise(dots)]
-    rule_lines: list[Segment] = [((PLOT.left, rule.y), (PLOT.right, rule.y))
+    rule_lines: list[Segment] = [((plot.left, rule.y), (plot.right, rule.y))
                                  for row in rule_labels for rule in row.rules]
-    rule_lines += [((now.x, PLOT.top), (now.x, PLOT.bottom))] if now is not None else []
+    rule_lines += [((now.x, plot.top), (now.x, plot.bottom))] if now is not None else []
 
     def cost(label: Label) -> tuple[bool, int, int]:
         box = label.box
-        blocked = not box.inside(PLOT) or any(box.overlaps(o) for o in obstacles)
+        blocked = not box.inside(plot) or any(box.overlaps(o) for o in obstacles)
         return blocked, crossings([box], rule_lines), crossings([box], data)
 
-    candidates = [beside(line, share, side) for share in PACE_LABEL_AT for side in (1, -1)]
-    return min(candidates, key=cost)
+    candidates = (beside(line, share, side) for share in PACE_LABEL_AT for side in (1, -1))
+    best = first_best(((cost(label), label) for label in candidates), (False, 0, 0))
+    assert best is not None  # PACE_LABEL_AT is not empty
+    return best
 
 
 def beside(line: Segment, share: float, side: int) -> Label:
@@ -431,7 +492,8 @@ def date_labels(days: Sequence[date], x: Callable[[date], float]) -> tuple[Tick,
     )
 
 
-def date_ticks(first: date, last: date, points: Sequence[Point]) -> list[date]:
+def date_ticks(first: date, last: date, points: Sequence[Point],
+               width: float = WIDTH - LEFT - RIGHT) -> list[date]:
     """The first and last day, and between them the first of each month (each quarter on long
     spans), none closer to the one before than :data:`MIN_TICK_GAP` allows. A short span of
     values with no month start inside it gets its middle value's date (long series only)."""
@@ -445,7 +507,7 @@ def date_ticks(first: date, last: date, points: Sequence[Point]) -> list[date]:
     ]
     if not inner and len(points) >= 5:
         inner = [points[len(points) // 2].date]
-    gap = MIN_TICK_GAP * days / (WIDTH - LEFT - RIGHT)
+    gap = MIN_TICK_GAP * days / width
     chosen = [first]
     for day in inner:
         if (day - chosen[-1]).days >= gap and (last - day).days >= gap:
