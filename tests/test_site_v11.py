@@ -480,6 +480,14 @@ def test_the_attention_page_lists_stale_public_kpis_with_age_cadence_and_whom_to
     assert health.endswith("stale")
     jump = {a.attrs["href"]: a.text() for a in page.one("ul", "okr-jump").all("a")}
     assert jump["#stale-kpis"] == "1 stale KPI"
+    groups = {h.attrs["id"]: h for h in page.all("h2") if "id" in h.attrs}
+    words = {"off-track": "off track", "at-risk": "at risk",
+             "overdue": "with overdue key results", "not-updated": "not updated"}
+    for anchor, word in words.items():  # the jump list counts the objectives of each group
+        if anchor in groups:
+            count = groups[anchor].text().rpartition("(")[2].rstrip(")")
+            assert jump[f"#{anchor}"] == f"{count} {word}"
+    assert any(anchor in groups for anchor in words)
 
 
 def test_a_private_stale_kpi_stays_off_the_attention_page(tmp_path: Path) -> None:
