@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from okrsite.validate import (
     SHARED_PATTERN,
     SLUG_PATTERN,
     TAG_PATTERN,
+    SchemaCache,
     compiled,
     find_cycles,
     full_validator,
@@ -174,6 +175,47 @@ def test_alignments_the_spec_allows(extra: str) -> None:
         f"{extra}\nkey_results:\n  - {{title: Done, type: milestone, done: true}}\n---\n"
     )
     assert problems_of(files) == []
+
+
+def _tree_with(base: LoadedTree, files: dict[str, str | bytes], changed: str) -> LoadedTree:
+    """``base`` with the document of ``changed`` read again from ``files`` (as the live
+    preview does: the other documents are the same objects)."""
+    fresh = next(d for d in _load(files).goals if d.rel == changed)
+    return replace(base, goals=tuple(fresh if d.rel == changed else d for d in base.goals))
+
+
+def _load(files: dict[str, str | bytes]) -> LoadedTree:
+    return load_sources([Source(rel, f"goals/{rel}", str(text).encode())
+                         for rel, text in sorted(files.items())])
+
+
+def test_a_cache_keeps_each_documents_facts_but_joins_them_again_every_run() -> None:
+    """What the cross-file rules read of a document is kept with it: an edit to one file
+    changes the problems of another, unchanged one, and a rule about one document alone
+    follows that document's edits."""
+    files = minimal_files()
+    base = _load(files)
+    cache = SchemaCache()
+    assert validate(base, cache) == []
+    renamed = dict(files)
+    renamed["grow-revenue.md"] = str(files["grow-revenue.md"]).replace(
+        "kind: objective\n", "kind: objective\nid: grow-sales\n", 1)
+    parent_gone = _tree_with(base, renamed, "grow-revenue.md")
+    assert [str(p) for p in validate(parent_gone, cache)] == [
+        "goals/grow-revenue.md:17: key_results[1].type: no objective is aligned to it: "
+        "add parent: grow-sales#enablement to one",
+        "goals/product/ship-v2.md:6: parent: unknown objective 'grow-revenue'",
+        "goals/sales/win-mid-market.md:7: parent: unknown objective 'grow-revenue'",
+    ] == [str(p) for p in validate(parent_gone)]
+    twins = dict(files)
+    twins["sales/win-mid-market.md"] = str(files["sales/win-mid-market.md"]).replace(
+        "- id: partners", "- id: nps-up", 1)
+    twin_ids = _tree_with(base, twins, "sales/win-mid-market.md")
+    assert [str(p) for p in validate(twin_ids, cache)] == [
+        "goals/sales/win-mid-market.md:19: key_results[1].id: duplicate key result id "
+        "'nps-up' (also on line 11)"
+    ] == [str(p) for p in validate(twin_ids)]
+    assert validate(base, cache) == []  # the old documents again: their own (no) problems
 
 
 def test_every_error_of_a_run_comes_out_at_once() -> None:

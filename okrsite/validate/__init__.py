@@ -20,7 +20,17 @@ from collections.abc import Iterable, Iterator
 from ..errors import Problem
 from ..load import Document, FieldPath, LoadedTree
 from .fast import quick_check, quick_tests
-from .rules import RULES, Index, Rule, build_index, find_cycles, goal_id, key_result_ids
+from .rules import (
+    RULES,
+    GoalFacts,
+    Index,
+    Rule,
+    build_index,
+    find_cycles,
+    goal_facts,
+    goal_id,
+    key_result_ids,
+)
 from .schema import (
     GOAL_KINDS,
     KR_DEFAULT_TYPE,
@@ -68,6 +78,7 @@ __all__ = [
     "SHARED_PATTERN",
     "SLUG_PATTERN",
     "TAG_PATTERN",
+    "GoalFacts",
     "Index",
     "Rule",
     "SchemaCache",
@@ -78,6 +89,7 @@ __all__ = [
     "document_problems",
     "find_cycles",
     "full_validator",
+    "goal_facts",
     "goal_id",
     "in_range",
     "key_result_ids",
@@ -101,8 +113,8 @@ def validate(tree: LoadedTree, cache: SchemaCache | None = None) -> list[Problem
     """Every problem of the documents in ``tree``: schema errors, then the cross-file rules.
 
     The loader's own problems (``tree.problems``) are not repeated here. With a ``cache``
-    (kept by the caller from one run to the next), a document checked against its schema in
-    the last run is not checked again.
+    (kept by the caller from one run to the next), a document checked in the last run is not
+    checked against its schema again, nor read again for the cross-file rules.
     """
     schema_checked = cache.problems if cache is not None else document_problems
     problems: list[Problem] = []
@@ -119,16 +131,18 @@ def validate(tree: LoadedTree, cache: SchemaCache | None = None) -> list[Problem
         (objectives if kind == "objective" else kpis).append(doc)
     if cache is not None:
         cache.keep((tree.org, *tree.goals))
-    index = build_index(tree.org, objectives, kpis, tree.tables)
+    facts = cache.facts if cache is not None else goal_facts
+    index = build_index(tree.org, objectives, kpis, tree.tables, facts)
     for rule in RULES:
         problems.extend(rule(index))
     return sorted(dict.fromkeys(problems))
 
 
 class SchemaCache:
-    """Each document's schema problems (:func:`document_problems`), for :func:`validate` to
-    reuse: a caller that validates again and again after small edits (the live preview, the
-    language server) keeps one and passes it to every run.
+    """Each document's schema problems (:func:`document_problems`) and what the cross-file
+    rules read of it (:func:`goal_facts`), for :func:`validate` to reuse: a caller that
+    validates again and again after small edits (the live preview, the language server) keeps
+    one and passes it to every run.
 
     Documents are told apart by identity, so the caller keeps the :class:`Document` of every
     file it did not parse again, and passes a new one for a file that changed (documents are
@@ -138,6 +152,7 @@ class SchemaCache:
 
     def __init__(self) -> None:
         self._kept: dict[int, tuple[Document, str, tuple[Problem, ...]]] = {}
+        self._facts: dict[int, tuple[Document, str, GoalFacts]] = {}
 
     def problems(self, doc: Document, name: str) -> tuple[Problem, ...]:
         """``document_problems(doc, name)``, computed once for each document."""
@@ -147,10 +162,19 @@ class SchemaCache:
             self._kept[id(doc)] = entry
         return entry[2]
 
+    def facts(self, doc: Document, kind: str) -> GoalFacts:
+        """``goal_facts(doc, kind)``, worked out once for each document."""
+        entry = self._facts.get(id(doc))
+        if entry is None or entry[0] is not doc or entry[1] != kind:
+            entry = (doc, kind, goal_facts(doc, kind))
+            self._facts[id(doc)] = entry
+        return entry[2]
+
     def keep(self, docs: Iterable[Document | None]) -> None:
         """Forget every document but ``docs``."""
         wanted = {id(doc) for doc in docs if doc is not None}
         self._kept = {key: entry for key, entry in self._kept.items() if key in wanted}
+        self._facts = {key: entry for key, entry in self._facts.items() if key in wanted}
 
 
 def document_problems(doc: Document, name: str) -> list[Problem]:

@@ -1,17 +1,51 @@
-"""What the rules look up, built once per run, and the helpers that read fields of the right
-shape only (a field the schema refused is reported once, by the schema)."""
+"""What the rules look up, built once per run (:class:`Index`) from what each document says on
+its own (:class:`GoalFacts`, kept from run to run for a document that did not change), and the
+helpers that read fields of the right shape only (a field the schema refused is reported once,
+by the schema)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from ..errors import Problem
 from ..load import Document, Table
 from ..model import Period
 from ..vocabulary import default_kr_id
 from .schema import KR_DEFAULT_TYPE, PERIOD_ID, SLUG, as_date
+
+
+@dataclass(frozen=True, slots=True)
+class GoalFacts:
+    """What the cross-file rules need of one objective or KPI, read from that document alone,
+    and the problems of the rules that look at that document only: the same document always
+    has the same facts, so a caller that validates again after an edit keeps them (see
+    :class:`~okrsite.validate.SchemaCache`) and the rules only join them up."""
+
+    doc: Document
+    id: str | None
+    """:func:`goal_id`."""
+    parent: str | None
+    """The ``parent`` reference, when it has the right shape."""
+    period: str | None
+    owner: str | None
+    kr_ids: tuple[str | None, ...]
+    """:func:`key_result_ids`."""
+    kpi_refs: tuple[tuple[int, str], ...] = ()
+    """(position, KPI id) of each key result that takes its values from a KPI."""
+    shares: tuple[tuple[int, str], ...] = ()
+    """(position, reference) of the first ``shared`` key result naming each reference."""
+    aligned: tuple[int, ...] = ()
+    """The positions of the ``aligned`` key results that have an id."""
+    dues: tuple[tuple[int, date], ...] = ()
+    """(position, date) of each key result of a known type with a ``due`` date."""
+    has_key_results: bool = False
+    """``key_results`` is given and is not an empty list."""
+    problems: tuple[Problem, ...] = ()
+    """The problems of the rules about this document alone."""
 
 
 @dataclass(frozen=True)
@@ -32,33 +66,45 @@ class Index:
     """Objective id -> the ids of its key results by position (``None``: not a valid entry)."""
     tables: Mapping[str, Table | None] = field(default_factory=dict)
     """The CSV files KPIs name, as the loader read them (:attr:`LoadedTree.tables`)."""
+    objective_facts: tuple[GoalFacts, ...] = ()
+    """The facts of ``objectives``, in the same order."""
+    kpi_facts: tuple[GoalFacts, ...] = ()
+    """The facts of ``kpis``, in the same order."""
+    objective_facts_by_id: Mapping[str, GoalFacts] = field(default_factory=dict)
+    """The facts of the objectives of ``objective_by_id``, in the same order."""
 
 
-def build_index(
+def index_of_facts(
     org: Document | None,
-    objectives: list[Document],
-    kpis: list[Document],
+    objectives: list[GoalFacts],
+    kpis: list[GoalFacts],
     tables: Mapping[str, Table | None] | None = None,
 ) -> Index:
-    objective_by_id: dict[str, Document] = {}
-    for doc in objectives:
-        objective_by_id.setdefault(goal_id(doc) or "", doc)
-    kpi_by_id: dict[str, Document] = {}
-    for doc in kpis:
-        kpi_by_id.setdefault(goal_id(doc) or "", doc)
-    objective_by_id.pop("", None)
-    kpi_by_id.pop("", None)
+    """The index of one run, from the facts of each objective and KPI."""
+    objective_by_id = _first_by_id(objectives)
     return Index(
         org=org,
         units=_unit_positions(org),
         periods=_periods(org),
-        objectives=tuple(objectives),
-        kpis=tuple(kpis),
-        objective_by_id=objective_by_id,
-        kpi_by_id=kpi_by_id,
-        kr_ids={oid: key_result_ids(doc) for oid, doc in objective_by_id.items()},
+        objectives=tuple(facts.doc for facts in objectives),
+        kpis=tuple(facts.doc for facts in kpis),
+        objective_by_id={goal: facts.doc for goal, facts in objective_by_id.items()},
+        kpi_by_id={goal: facts.doc for goal, facts in _first_by_id(kpis).items()},
+        kr_ids={goal: facts.kr_ids for goal, facts in objective_by_id.items()},
         tables=tables or {},
+        objective_facts=tuple(objectives),
+        kpi_facts=tuple(kpis),
+        objective_facts_by_id=objective_by_id,
     )
+
+
+def _first_by_id(goals: list[GoalFacts]) -> dict[str, GoalFacts]:
+    """The first goal with each valid id."""
+    first: dict[str, GoalFacts] = {}
+    for facts in goals:
+        if facts.id is not None:
+            first.setdefault(facts.id, facts)
+    return first
 
 
 def entries(data: Mapping[str, Any], name: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -113,9 +159,9 @@ def _kr_id(kr: Any, position: int) -> str | None:
     return text_field(kr, "id") if "id" in kr else default_kr_id(position)
 
 
-def objective_period(index: Index, doc: Document) -> Period | None:
+def objective_period(index: Index, facts: GoalFacts) -> Period | None:
     """The period an objective names, when it exists and its dates are right."""
-    period = text_field(doc.data, "period", PERIOD_ID)
+    period = facts.period
     return index.periods.get(period) if index.periods is not None and period else None
 
 

@@ -5,30 +5,126 @@ cannot express (those about values are in :mod:`.values`).
 They run over an :class:`Index` built once, with dictionaries only, so they stay linear in the
 number of files, and they look only at fields of the right shape: a field the schema refused is
 reported once, by the schema. :data:`RULES` lists them in the order the spec does.
+
+What a rule reads of one document alone, and what a rule about one document alone finds, is
+worked out once per document (:func:`goal_facts`): the live preview keeps those
+:class:`GoalFacts` for the files that did not change, and its run after an edit only joins them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import date
+from typing import Any
 
 from ..errors import Problem
-from ..load import Document
-from ..vocabulary import DEFAULT_ON_TRACK, NOT_SHAREABLE
+from ..load import Document, Table
+from ..vocabulary import DEFAULT_ON_TRACK, KR_TYPES, NOT_SHAREABLE
 from .index import (
+    GoalFacts,
     Index,
-    build_index,
     entries,
     goal_id,
+    index_of_facts,
     key_result_ids,
     kr_type,
     number_field,
     text_field,
 )
 from .schema import PARENT_REF, PERIOD_ID, SHARED_REF, SLUG, as_date
-from .values import VALUE_RULES
+from .values import VALUE_RULES, key_result_value_problems
 from .wording import Suggest, did_you_mean, show, slugify
 
-__all__ = ["RULES", "Index", "Rule", "build_index", "find_cycles", "goal_id", "key_result_ids"]
+__all__ = [
+    "RULES",
+    "GoalFacts",
+    "Index",
+    "Rule",
+    "build_index",
+    "find_cycles",
+    "goal_facts",
+    "goal_id",
+    "key_result_ids",
+]
+
+FactsOf = Callable[[Document, str], GoalFacts]
+"""Where :func:`build_index` gets each goal's facts: :func:`goal_facts`, or a cache of it."""
+
+
+def build_index(
+    org: Document | None,
+    objectives: list[Document],
+    kpis: list[Document],
+    tables: Mapping[str, Table | None] | None = None,
+    facts: FactsOf | None = None,
+) -> Index:
+    """What the rules look up in one run; ``facts`` (default :func:`goal_facts`) may keep the
+    facts of the documents of an earlier run."""
+    facts_of = facts or goal_facts
+    return index_of_facts(
+        org,
+        [facts_of(doc, "objective") for doc in objectives],
+        [facts_of(doc, "kpi") for doc in kpis],
+        tables,
+    )
+
+
+def goal_facts(doc: Document, kind: str) -> GoalFacts:
+    """What the rules need of one objective (``kind`` ``objective``) or KPI, and the problems of
+    the rules about that document alone (:data:`OBJECTIVE_RULES`, :data:`KPI_RULES`)."""
+    data = doc.data
+    goal, owner = goal_id(doc), text_field(data, "owner")
+    parent, period = text_field(data, "parent", PARENT_REF), text_field(data, "period", PERIOD_ID)
+    if kind != "objective":
+        problems = tuple(p for rule in KPI_RULES for p in rule(doc))
+        return GoalFacts(doc, goal, parent, period, owner, kr_ids=(), problems=problems)
+    kr_ids = key_result_ids(doc)
+    key_results = list(entries(data, "key_results"))
+    return GoalFacts(
+        doc,
+        goal,
+        parent,
+        period,
+        owner,
+        kr_ids=kr_ids,
+        kpi_refs=tuple(_kpi_refs(key_results)),
+        shares=tuple(_first_shares(key_results)),
+        aligned=tuple(i for i, kr in key_results if kr.get("type") == "aligned" and kr_ids[i]),
+        dues=tuple(_dues(key_results)),
+        has_key_results=data.get("key_results") not in (None, []),
+        problems=tuple(p for rule in OBJECTIVE_RULES for p in rule(doc)),
+    )
+
+
+def _kpi_refs(key_results: list[tuple[int, dict[str, Any]]]) -> Iterator[tuple[int, str]]:
+    for i, kr in key_results:
+        kpi = text_field(kr, "kpi")
+        if kpi is not None:
+            yield i, kpi
+
+
+def _shares(key_results: list[tuple[int, dict[str, Any]]]) -> Iterator[tuple[int, str]]:
+    """(position, reference) of every ``shared`` key result with a reference of the right shape."""
+    for i, kr in key_results:
+        ref = text_field(kr, "from", SHARED_REF) if kr_type(kr) == "shared" else None
+        if ref is not None:
+            yield i, ref
+
+
+def _first_shares(key_results: list[tuple[int, dict[str, Any]]]) -> Iterator[tuple[int, str]]:
+    seen: set[str] = set()
+    for i, ref in _shares(key_results):
+        if ref not in seen:
+            seen.add(ref)
+            yield i, ref
+
+
+def _dues(key_results: list[tuple[int, dict[str, Any]]]) -> Iterator[tuple[int, date]]:
+    for i, kr in key_results:
+        due = as_date(kr.get("due")) if "due" in kr and kr_type(kr) in KR_TYPES else None
+        if due is not None:
+            yield i, due
+
 
 # --- cross-file rules ---------------------------------------------------------------------
 
@@ -95,21 +191,25 @@ def check_scoring(index: Index) -> Iterator[Problem]:
 
 
 def check_goal_ids(index: Index) -> Iterator[Problem]:
-    """Every goal has a valid id; ids are unique among objectives and among KPIs."""
-    for label, docs in (("objective", index.objectives), ("KPI", index.kpis)):
+    """Every goal has a valid id (:func:`check_file_name_id`); ids are unique among objectives
+    and among KPIs."""
+    for label, goals in (("objective", index.objective_facts), ("KPI", index.kpi_facts)):
         by_id: dict[str, list[Document]] = {}
-        for doc in docs:
-            if "id" not in doc.data and not SLUG.fullmatch(doc.stem):
-                message = (
-                    f"the file name '{doc.stem}' is not a valid id: "
-                    f"add id: {slugify(doc.stem) or 'my-goal'} or rename the file"
-                )
-                yield doc.problem(("id",), message)
-            goal = goal_id(doc)
-            if goal is not None:
-                by_id.setdefault(goal, []).append(doc)
+        for facts in goals:
+            if facts.id is not None:
+                by_id.setdefault(facts.id, []).append(facts.doc)
         for goal, same in by_id.items():
             yield from _duplicates(label, goal, same)
+
+
+def check_file_name_id(doc: Document) -> Iterator[Problem]:
+    """A goal without ``id`` has a file name that is a valid id."""
+    if "id" not in doc.data and not SLUG.fullmatch(doc.stem):
+        message = (
+            f"the file name '{doc.stem}' is not a valid id: "
+            f"add id: {slugify(doc.stem) or 'my-goal'} or rename the file"
+        )
+        yield doc.problem(("id",), message)
 
 
 def _duplicates(label: str, goal: str, docs: list[Document]) -> Iterator[Problem]:
@@ -126,10 +226,10 @@ def check_owners(index: Index) -> Iterator[Problem]:
     if index.units is None:
         return
     suggest = Suggest(index.units)
-    for doc in (*index.objectives, *index.kpis):
-        owner = text_field(doc.data, "owner")
+    for facts in (*index.objective_facts, *index.kpi_facts):
+        owner = facts.owner
         if owner is not None and owner not in index.units:
-            yield doc.problem(("owner",), f"unknown unit '{owner}'{suggest(owner)}")
+            yield facts.doc.problem(("owner",), f"unknown unit '{owner}'{suggest(owner)}")
 
 
 def check_objective_periods(index: Index) -> Iterator[Problem]:
@@ -137,22 +237,22 @@ def check_objective_periods(index: Index) -> Iterator[Problem]:
     if index.periods is None:
         return
     suggest = Suggest(index.periods)
-    for doc in index.objectives:
-        period = text_field(doc.data, "period", PERIOD_ID)
+    for facts in index.objective_facts:
+        period = facts.period
         if period is not None and period not in index.periods:
-            yield doc.problem(("period",), f"unknown period '{period}'{suggest(period)}")
+            yield facts.doc.problem(("period",), f"unknown period '{period}'{suggest(period)}")
 
 
 def check_parents(index: Index) -> Iterator[Problem]:
     """A parent is another, known objective (and key result) of an equal or enclosing period."""
     suggest = Suggest(index.objective_by_id)
-    for doc in index.objectives:
-        ref = text_field(doc.data, "parent", PARENT_REF)
+    for facts in index.objective_facts:
+        doc, ref = facts.doc, facts.parent
         if ref is None:
             continue
         parent_id, _, kr_id = ref.partition("#")
         parent = index.objective_by_id.get(parent_id)
-        if parent_id == goal_id(doc):
+        if parent_id == facts.id:
             yield doc.problem(("parent",), "an objective cannot be its own parent")
         elif parent is None:
             yield doc.problem(("parent",), f"unknown objective '{parent_id}'{suggest(parent_id)}")
@@ -161,32 +261,29 @@ def check_parents(index: Index) -> Iterator[Problem]:
             message = f"objective '{parent_id}' has no key result '{kr_id}'"
             yield doc.problem(("parent",), message + did_you_mean(kr_id, ids))
         else:
-            yield from _parent_period(index, doc, parent, parent_id)
+            yield from _parent_period(index, facts, parent_id)
 
 
-def _parent_period(
-    index: Index, doc: Document, parent: Document, parent_id: str
-) -> Iterator[Problem]:
+def _parent_period(index: Index, facts: GoalFacts, parent_id: str) -> Iterator[Problem]:
     if index.periods is None:
         return
-    mine = text_field(doc.data, "period", PERIOD_ID)
-    theirs = text_field(parent.data, "period", PERIOD_ID)
+    mine, theirs = facts.period, index.objective_facts_by_id[parent_id].period
     my_period, their_period = index.periods.get(mine or ""), index.periods.get(theirs or "")
     if my_period and their_period and not their_period.encloses(my_period):
         message = (
             f"objective '{parent_id}' is in period {theirs}, which does not enclose {mine}: "
             "a parent's period must equal or enclose its child's"
         )
-        yield doc.problem(("parent",), message)
+        yield facts.doc.problem(("parent",), message)
 
 
 def check_alignment_cycles(index: Index) -> Iterator[Problem]:
     """Following ``parent`` from any objective never comes back to it."""
     parent_of: dict[str, str] = {}
-    for goal, doc in index.objective_by_id.items():
-        ref = text_field(doc.data, "parent", PARENT_REF)
+    for facts in index.objective_facts_by_id.values():
+        goal, ref = facts.id, facts.parent
         parent_id = ref.partition("#")[0] if ref else None
-        if parent_id and parent_id != goal and parent_id in index.objective_by_id:
+        if goal and parent_id and parent_id != goal and parent_id in index.objective_by_id:
             parent_of[goal] = parent_id
     for cycle in find_cycles(parent_of):
         doc = index.objective_by_id[cycle[0]]
@@ -217,78 +314,83 @@ def find_cycles(parent_of: Mapping[str, str]) -> list[list[str]]:
 
 
 def check_key_results(index: Index) -> Iterator[Problem]:
-    """Key-result ids are unique per objective; KPIs exist; a metric's target differs from start."""
+    """The KPIs key results name exist (the rest is :func:`check_key_result_ids`)."""
     suggest = Suggest(index.kpi_by_id)
-    for doc in index.objectives:
-        first: dict[str, int] = {}
-        for i, kr_id in enumerate(key_result_ids(doc)):
-            if kr_id is not None and first.setdefault(kr_id, i) != i:
-                line = doc.line_of(("key_results", first[kr_id]))
-                message = f"duplicate key result id '{kr_id}' (also on line {line})"
-                yield doc.problem(("key_results", i, "id"), message)
-        for i, kr in entries(doc.data, "key_results"):
-            kpi = text_field(kr, "kpi")
-            if kpi is not None and kpi not in index.kpi_by_id:
-                yield doc.problem(("key_results", i, "kpi"), f"unknown KPI '{kpi}'{suggest(kpi)}")
-            start, target = number_field(kr, "start"), number_field(kr, "target")
-            if kr_type(kr) == "metric" and start is not None and start == target:
-                message = f"must differ from start ({show(start)})"
-                yield doc.problem(("key_results", i, "target"), message)
+    for facts in index.objective_facts:
+        for i, kpi in facts.kpi_refs:
+            if kpi not in index.kpi_by_id:
+                message = f"unknown KPI '{kpi}'{suggest(kpi)}"
+                yield facts.doc.problem(("key_results", i, "kpi"), message)
+
+
+def check_key_result_ids(doc: Document) -> Iterator[Problem]:
+    """Key-result ids are unique per objective; a metric's target differs from start."""
+    first: dict[str, int] = {}
+    for i, kr_id in enumerate(key_result_ids(doc)):
+        if kr_id is not None and first.setdefault(kr_id, i) != i:
+            line = doc.line_of(("key_results", first[kr_id]))
+            message = f"duplicate key result id '{kr_id}' (also on line {line})"
+            yield doc.problem(("key_results", i, "id"), message)
+    for i, kr in entries(doc.data, "key_results"):
+        start, target = number_field(kr, "start"), number_field(kr, "target")
+        if kr_type(kr) == "metric" and start is not None and start == target:
+            message = f"must differ from start ({show(start)})"
+            yield doc.problem(("key_results", i, "target"), message)
 
 
 def check_aligned_key_results(index: Index) -> Iterator[Problem]:
     """An ``aligned`` key result has at least one objective aligned to it."""
-    targets: set[str] = set()
-    for doc in index.objectives:
-        ref = text_field(doc.data, "parent", PARENT_REF)
-        if ref and "#" in ref:
-            targets.add(ref)
-    for goal, doc in index.objective_by_id.items():
-        kr_ids = index.kr_ids[goal]
-        for i, kr in entries(doc.data, "key_results"):
-            ref = f"{goal}#{kr_ids[i]}"
-            if kr.get("type") == "aligned" and kr_ids[i] and ref not in targets:
+    targets = {ref for ref in _parent_refs(index) if "#" in ref}
+    for facts in index.objective_facts_by_id.values():
+        for i in facts.aligned:
+            ref = f"{facts.id}#{facts.kr_ids[i]}"
+            if ref not in targets:
                 message = f"no objective is aligned to it: add parent: {ref} to one"
-                yield doc.problem(("key_results", i, "type"), message)
+                yield facts.doc.problem(("key_results", i, "type"), message)
+
+
+def _parent_refs(index: Index) -> Iterator[str]:
+    for facts in index.objective_facts:
+        if facts.parent:
+            yield facts.parent
 
 
 def check_measured(index: Index) -> Iterator[Problem]:
     """An objective has a key result, or at least one objective aligned directly to it."""
-    direct: set[str] = set()
-    for doc in index.objectives:
-        ref = text_field(doc.data, "parent", PARENT_REF)
-        if ref and "#" not in ref:
-            direct.add(ref)
-    for doc in index.objectives:
-        key_results = doc.data.get("key_results")
-        goal = goal_id(doc)
-        if key_results not in (None, []) or goal is None or goal in direct:
+    direct = {ref for ref in _parent_refs(index) if "#" not in ref}
+    for facts in index.objective_facts:
+        goal = facts.id
+        if facts.has_key_results or goal is None or goal in direct:
             continue
         message = (
             "needs at least one key result, or an objective aligned directly to it "
             f"(parent: {goal})"
         )
-        yield doc.problem(("key_results",), message)
+        yield facts.doc.problem(("key_results",), message)
 
 
 def check_shared(index: Index) -> Iterator[Problem]:
     """A ``shared`` key result names an existing key result of another objective that is
-    neither shared nor aligned, once per objective, and does not publish a private one."""
+    neither shared nor aligned (once per objective: :func:`check_shared_once`), and does not
+    publish a private one."""
     suggest = Suggest(index.objective_by_id)
-    for doc in index.objectives:
-        first: dict[str, int] = {}
-        for i, kr in entries(doc.data, "key_results"):
-            ref = text_field(kr, "from", SHARED_REF) if kr_type(kr) == "shared" else None
-            if ref is None:
-                continue
-            here = ("key_results", i, "from")
-            if first.setdefault(ref, i) != i:
-                line = doc.line_of(("key_results", first[ref], "from"))
-                yield doc.problem(here, f"shares '{ref}' a second time (also on line {line})")
-                continue
+    for facts in index.objective_facts:
+        doc = facts.doc
+        for i, ref in facts.shares:
+            kr = doc.data["key_results"][i]
             message = _shared_source_problem(index, doc, kr, ref, suggest)
             if message is not None:
-                yield doc.problem(here, message)
+                yield doc.problem(("key_results", i, "from"), message)
+
+
+def check_shared_once(doc: Document) -> Iterator[Problem]:
+    """An objective shares each key result once."""
+    first: dict[str, int] = {}
+    for i, ref in _shares(list(entries(doc.data, "key_results"))):
+        if first.setdefault(ref, i) != i:
+            line = doc.line_of(("key_results", first[ref], "from"))
+            message = f"shares '{ref}' a second time (also on line {line})"
+            yield doc.problem(("key_results", i, "from"), message)
 
 
 def _shared_source_problem(
@@ -346,8 +448,27 @@ def check_thresholds(index: Index) -> Iterator[Problem]:
         yield doc.problem(("thresholds", "green"), message)
 
 
+def check_each_document(index: Index) -> Iterator[Problem]:
+    """The problems of the rules about one document alone (:data:`OBJECTIVE_RULES`,
+    :data:`KPI_RULES`), found when its facts were."""
+    for facts in (*index.objective_facts, *index.kpi_facts):
+        yield from facts.problems
+
+
+DocumentRule = Callable[[Document], Iterable[Problem]]
+OBJECTIVE_RULES: tuple[DocumentRule, ...] = (
+    check_file_name_id,
+    check_key_result_ids,
+    check_shared_once,
+    key_result_value_problems,
+)
+"""The rules that look at one objective alone: run once per document (:func:`goal_facts`)."""
+KPI_RULES: tuple[DocumentRule, ...] = (check_file_name_id,)
+"""The rules that look at one KPI alone."""
+
 Rule = Callable[[Index], Iterable[Problem]]
 RULES: tuple[Rule, ...] = (
+    check_each_document,
     check_units,
     check_periods,
     check_scoring,

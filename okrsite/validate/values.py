@@ -82,19 +82,26 @@ def check_table_numbers(index: Index) -> Iterator[Problem]:
 
 
 def check_key_result_values(index: Index) -> Iterator[Problem]:
-    """Check-ins, stretch and due date of every key result, in one pass."""
-    for doc in index.objectives:
-        period = objective_period(index, doc)
-        for i, kr in entries(doc.data, "key_results"):
-            kind = kr_type(kr)
-            if kind not in KR_TYPES:
-                continue
-            if "history" in kr:
-                yield from _checkins(doc, i, kr, kind)
-            if "stretch" in kr and kind == "metric":
-                yield from _stretch(doc, i, kr)
-            if "due" in kr and period is not None:
-                yield from _due(doc, i, kr, period)
+    """The due dates of every key result lie inside its objective's period (check-ins and
+    stretch depend on the objective alone: :func:`key_result_value_problems`)."""
+    for facts in index.objective_facts:
+        period = objective_period(index, facts)
+        if period is None:
+            continue
+        for i, due in facts.dues:
+            yield from _due(facts.doc, i, due, period)
+
+
+def key_result_value_problems(doc: Document) -> Iterator[Problem]:
+    """Check-ins and stretch of every key result of one objective, in one pass."""
+    for i, kr in entries(doc.data, "key_results"):
+        kind = kr_type(kr)
+        if kind not in KR_TYPES:
+            continue
+        if "history" in kr:
+            yield from _checkins(doc, i, kr, kind)
+        if "stretch" in kr and kind == "metric":
+            yield from _stretch(doc, i, kr)
 
 
 def _which(kind: str, kr: Mapping[str, Any]) -> str:
@@ -144,10 +151,9 @@ def _stretch(doc: Document, i: int, kr: Mapping[str, Any]) -> Iterator[Problem]:
         yield doc.problem(where, message)
 
 
-def _due(doc: Document, i: int, kr: Mapping[str, Any], period: Period) -> Iterator[Problem]:
+def _due(doc: Document, i: int, due: date, period: Period) -> Iterator[Problem]:
     """A key result's ``due`` lies inside its objective's period."""
-    due = as_date(kr.get("due"))
-    if due is not None and not period.contains(due):
+    if not period.contains(due):
         message = (
             f"{due} is outside the objective's period {period.id} "
             f"({period.start} to {period.end})"
