@@ -449,15 +449,24 @@ def place_pace_label(line: Segment, rule_labels: Sequence[RuleLabels], dots: Seq
                                  for row in rule_labels for rule in row.rules]
     rule_lines += [((now.x, plot.top), (now.x, plot.bottom))] if now is not None else []
 
-    def cost(label: Label) -> tuple[bool, int, int]:
-        box = label.box
-        blocked = not box.inside(plot) or any(box.overlaps(o) for o in obstacles)
-        return blocked, crossings([box], rule_lines), crossings([box], data)
-
-    candidates = (beside(line, share, side) for share in PACE_LABEL_AT for side in (1, -1))
-    best = first_best(((cost(label), label) for label in candidates), (False, 0, 0))
+    best: tuple[tuple[bool, int, int], Label] | None = None
+    for share in PACE_LABEL_AT:
+        for side in (1, -1):
+            label = beside(line, share, side)
+            box = label.box
+            blocked = not box.inside(plot) or any(box.overlaps(o) for o in obstacles)
+            if best is not None and blocked > best[0][0]:
+                continue  # what cannot beat the best so far is not counted further
+            on_rules = crossings([box], rule_lines)
+            if best is not None and (blocked, on_rules) > best[0][:2]:
+                continue
+            cost = (blocked, on_rules, crossings([box], data))
+            if best is None or cost < best[0]:
+                best = (cost, label)
+                if cost == (False, 0, 0):  # nothing can beat it
+                    return label
     assert best is not None  # PACE_LABEL_AT is not empty
-    return best
+    return best[1]
 
 
 def beside(line: Segment, share: float, side: int) -> Label:
