@@ -208,7 +208,9 @@ class Chart:
 
 def nice_step(span: float, count: int = 4) -> float:
     """A 1-2-5 step that splits ``span`` into about ``count`` intervals."""
-    raw = span / count if span > 0 else 1.0
+    raw = span / count
+    if not raw > 0:  # no span, or one so small that dividing it underflows to 0
+        raw = 1.0
     power: float = 10 ** math.floor(math.log10(raw))
     return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
 
@@ -393,8 +395,8 @@ def group_options(group: Sequence[Rule], end: str, plot: Box = PLOT) -> list[lis
         text = LABEL_SEPARATOR.join(rule.label for rule in rules)
         return RuleLabels(Label(x, baseline, text, anchor), tuple(rules))
 
-    if labels(group, above).at.box.width <= plot.width:
-        return [[labels(group, above)], [labels(group, below)]]
+    if len(group) == 1 or labels(group, above).at.box.width <= plot.width:
+        return [[labels(group, above)], [labels(group, below)]]  # one rule: cannot be split
     half = (len(group) + 1) // 2
     return [[labels(group[:half], above), labels(group[half:], below)]]
 

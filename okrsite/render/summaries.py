@@ -27,8 +27,9 @@ PERIOD_KINDS: tuple[tuple[int, str], ...] = (
 OPEN_ROWS = 70
 """The alignment tree opens its top objectives, in order, while at most this many rows show
 (about six screens on a phone)."""
-ATTENTION_SHOWN = 5
-"""Rows each attention group shows before "show more" (every row stays in the page)."""
+ATTENTION_SHOWN = 4
+"""Rows each attention group shows before "show more" (every row stays in the page): the page
+opens at most about six phone screens tall with every group and the stale KPIs."""
 PeriodState = Literal["open", "closed", "upcoming"]
 
 
