@@ -7,13 +7,14 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
-from pygls.workspace import PositionCodec
+from pygls.workspace import PositionCodec, ServerTextPosition
 
 from .. import __version__
 from ..errors import Problem
@@ -27,6 +28,17 @@ DEBOUNCE = 0.15
 """Seconds without a change before a changed buffer is checked."""
 IDLE_CHECK = 3.0
 """Seconds without a change before the whole folder is checked again (0: never)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """An open goal file and a position in it, as completion and hover need them."""
+
+    lines: Sequence[str]
+    is_org: bool
+    folder: Folder
+    codec: PositionCodec
+    where: ServerTextPosition
 
 
 class GoalsServer:
@@ -275,39 +287,38 @@ class GoalsServer:
 
     # -- completion and hover -------------------------------------------------------------
 
-    def _text(self, uri: str) -> tuple[Sequence[str], bool, PositionCodec] | None:
+    async def _cursor(self, uri: str, position: types.Position) -> Cursor | None:
+        """Where a completion or hover request points: the open file's lines, whether it is
+        ``org.yml``, the folder it belongs to and the position in server units (``None``: not
+        an open goal file of a goals folder, or a CSV)."""
         document = self.server.workspace.text_documents.get(uri)
         path_text = to_fs_path(uri)
         if document is None or path_text is None or path_text.endswith(".csv"):
             return None
-        codec = self.server.workspace.position_codec
-        return document.lines, Path(path_text).name == ORG_FILE, codec
-
-    async def completion(self, params: types.CompletionParams) -> types.CompletionList | None:
-        text = self._text(params.text_document.uri)
-        if text is None:
-            return None
-        lines, is_org, codec = text
-        found = await self.locate(params.text_document.uri)
+        found = await self.locate(uri)
         if found is None:
             return None  # not a file of a goals folder
-        where = codec.position_from_client_units(lines, params.position)
-        items = complete(lines, is_org, where.line, where.character, found[0])
+        codec = self.server.workspace.position_codec
+        where = codec.position_from_client_units(document.lines, position)
+        return Cursor(document.lines, Path(path_text).name == ORG_FILE, found[0], codec, where)
+
+    async def completion(self, params: types.CompletionParams) -> types.CompletionList | None:
+        at = await self._cursor(params.text_document.uri, params.position)
+        if at is None:
+            return None
+        items = complete(at.lines, at.is_org, at.where.line, at.where.character, at.folder)
         for item in items:
             if isinstance(item.text_edit, types.TextEdit):
-                item.text_edit.range = codec.range_to_client_units(lines, item.text_edit.range)
+                item.text_edit.range = at.codec.range_to_client_units(at.lines,
+                                                                      item.text_edit.range)
         return types.CompletionList(is_incomplete=False, items=items)
 
     async def hover(self, params: types.HoverParams) -> types.Hover | None:
-        text = self._text(params.text_document.uri)
-        if text is None:
+        at = await self._cursor(params.text_document.uri, params.position)
+        if at is None:
             return None
-        lines, is_org, codec = text
-        found = await self.locate(params.text_document.uri)
-        if found is None:
-            return None
-        where = codec.position_from_client_units(lines, params.position)
-        shown = hover_text(lines, is_org, where.line, where.character, found[0])
+        lines, where, codec = at.lines, at.where, at.codec
+        shown = hover_text(lines, at.is_org, where.line, where.character, at.folder)
         if shown is None:
             return None
         markdown, start, end = shown
