@@ -1,12 +1,19 @@
-"""The one place okrsite uses a second core: a forked child does part of a big job.
+"""The one place okrsite uses more cores: other processes do part of a big job.
 
-Parsing goal files and rendering objective pages are pure Python and independent per item, so
-on a large organisation a forked child takes a share of the items while this process does the
-rest. The child inherits the work through ``fork`` (nothing is pickled on the way in) and sends
-its result back through a pipe. Forking is refused, and everything runs in this process, when
-it is not safe or not worth it: no ``fork`` start method, one CPU, or any other thread running
-(a forked child of a threaded process may inherit a lock held by another thread; this is also
-why ``serve``, whose watcher and server run threads, never forks).
+* :func:`side_by_side`: parsing goal files and rendering objective pages are pure Python and
+  independent per item, so on a large organisation a forked child takes a share of the items
+  while this process does the rest. The child inherits the work through ``fork`` (nothing is
+  pickled on the way in) and sends its result back through a pipe. Forking is refused, and
+  everything runs in this process, when it is not safe or not worth it: no ``fork`` start
+  method, one CPU, or any other thread running (a forked child of a threaded process may
+  inherit a lock held by another thread; this is also why ``serve``, whose watcher and server
+  run threads, never forks).
+* :func:`alongside`: MkDocs building shares of one site (:mod:`okrsite.site.shards`) in fresh
+  Python processes (``spawn``), which inherit no threads, locks or state, and so also run
+  under ``serve``.
+
+Either way a share whose process fails or dies is done again in this process, so its errors
+surface as they would without other processes.
 """
 
 from __future__ import annotations
@@ -16,19 +23,28 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
 A = TypeVar("A")
 B = TypeVar("B")
 
 
+def cpus() -> int:
+    """The CPUs this process may run on (a container's or ``taskset``'s limit included)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 def can_fork() -> bool:
     """A POSIX ``fork`` is available, there are several CPUs, and no other thread runs."""
     return (
         "fork" in multiprocessing.get_all_start_methods()
-        and (os.cpu_count() or 1) > 1
+        and cpus() > 1
         and threading.active_count() == 1
     )
 
@@ -52,11 +68,12 @@ def _die_with_parent(parent: int) -> bool:
 
 
 def _send_result(
-    work: Callable[[], Any], pipe: Connection, parents_end: Connection, parent: int
+    work: Callable[[], Any], pipe: Connection, parents_end: Connection | None, parent: int
 ) -> None:
-    # The child inherits the parent's end of the pipe through fork: close it, so that a send
-    # to a parent that is gone fails instead of blocking on a pipe only this child reads.
-    parents_end.close()
+    # A forked child inherits the parent's end of the pipe: close it, so that a send to a
+    # parent that is gone fails instead of blocking on a pipe only this child reads.
+    if parents_end is not None:
+        parents_end.close()
     if not _die_with_parent(parent):
         pipe.close()
         return
@@ -102,3 +119,41 @@ def side_by_side(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
             child.kill()
         child.join()
     return mine, (theirs if ok else there())
+
+
+def alongside(here: Callable[[], A], there: Sequence[Callable[[], B]]) -> tuple[A, list[B]]:
+    """``(here(), [work() for work in there])``, each of ``there`` run in a fresh Python
+    process (``spawn``) while this process runs ``here``. The works must be picklable
+    (module-level functions, or :func:`functools.partial` of one) and safe to run twice: a
+    work whose process fails or dies runs again here. If ``here`` fails, the other processes
+    are stopped."""
+    context = multiprocessing.get_context("spawn")
+    started: list[tuple[BaseProcess, Connection]] = []
+    answers: list[tuple[bool, Any]] = []
+    try:
+        for work in there:
+            receiver, sender = context.Pipe(duplex=False)
+            process: BaseProcess = context.Process(target=_send_result,
+                                                   args=(work, sender, None, os.getpid()),
+                                                   daemon=True)
+            process.start()
+            sender.close()
+            started.append((process, receiver))
+        mine = here()
+        answers = [_answer(receiver) for _, receiver in started]
+    finally:
+        for process, receiver in started:
+            receiver.close()
+            if not answers:  # ``here`` failed, or this process is interrupted: no one waits
+                process.kill()
+            process.join()
+    return mine, [theirs if ok else work() for (ok, theirs), work in zip(answers, there,
+                                                                         strict=True)]
+
+
+def _answer(receiver: Connection) -> tuple[bool, Any]:
+    try:
+        answer: tuple[bool, Any] = receiver.recv()
+    except EOFError:  # the child died without answering
+        return False, None
+    return answer

@@ -94,6 +94,9 @@ class Box:
         (Liang-Barsky clipping: some of the segment lies strictly inside every edge); touching an
         edge is not crossing."""
         (x0, y0), (x1, y1) = start, end
+        if (max(x0, x1) <= self.left or min(x0, x1) >= self.right
+                or max(y0, y1) <= self.top or min(y0, y1) >= self.bottom):
+            return False  # wholly beside the box: most segments, most boxes
         low, high = 0.0, 1.0
         for p, q in ((x0 - x1, x0 - self.left), (x1 - x0, self.right - x0),
                      (y0 - y1, y0 - self.top), (y1 - y0, self.bottom - y0)):

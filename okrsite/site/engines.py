@@ -6,14 +6,34 @@ and the (empty) folder the site goes into. An engine's failure is a :class:`Buil
 
 from __future__ import annotations
 
+import functools
+import logging
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import BuildError
 from .config import dump_config, read_user_config
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from .shards import Shard
+
+
+class Warnings(logging.Handler):
+    """The warnings MkDocs logs while this is one of its handlers (those the filters let
+    through: the ones a strict build counts)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
 
 
 def strict_failure(warnings: Sequence[str] = ()) -> str:
@@ -24,20 +44,38 @@ def strict_failure(warnings: Sequence[str] = ()) -> str:
     return f"MkDocs warned (see above), {rule}"
 
 
-def run_mkdocs(config_path: Path, out_dir: Path) -> None:
-    """Build with MkDocs' Python API into ``out_dir``, as ``mkdocs build`` does."""
+def run_mkdocs(config_path: Path, out_dir: Path, *, processes: int | None = None,
+               share_pages: int | None = None) -> None:
+    """Build with MkDocs' Python API into ``out_dir``, as ``mkdocs build`` does; a large
+    project in shares on several cores, the same site (:func:`~okrsite.site.shards.plan_shards`
+    says when, and takes ``processes`` and ``share_pages``)."""
     from jinja2 import TemplateError
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    try:
-        config = load_config(str(config_path), site_dir=str(out_dir))
+    from .shards import PLUGIN_NAME, SHARD_PAGES, build_sharded, plan_shards
+
+    def build_here(config: MkDocsConfig, shard: Shard | None = None) -> list[str]:
+        if shard is not None:
+            config.plugins[PLUGIN_NAME] = shard
+        caught = Warnings()
+        logging.getLogger("mkdocs").addHandler(caught)
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
         finally:
             config.plugins.on_shutdown()
+            logging.getLogger("mkdocs").removeHandler(caught)
+        return caught.messages
+
+    try:
+        config = load_config(str(config_path), site_dir=str(out_dir))
+        plan = plan_shards(config, processes, share_pages or SHARD_PAGES)
+        if plan is None:
+            build_here(config)
+        else:
+            build_sharded(config_path, out_dir, plan, functools.partial(build_here, config))
     except (MkDocsException, TemplateError, OSError) as exc:
         if str(exc).endswith("in strict mode!"):  # mkdocs' Abort: "Aborted with 2 warnings …"
             raise BuildError(strict_failure()) from exc

@@ -41,13 +41,12 @@ to the staging project's ``mkdocs.yml``):
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import shutil
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from jinja2 import TemplateError
 from mkdocs.commands.build import build
@@ -56,8 +55,11 @@ from mkdocs.exceptions import MkDocsException
 from mkdocs.plugins import BasePlugin
 
 from ..errors import BuildError
-from .engines import strict_failure
+from .engines import Warnings, strict_failure
 from .project import remove_empty_folders, sync_tree
+from .search import MERGEABLE_PLUGINS, SearchIndex
+from .shards import PLUGIN_NAME as SHARD_PLUGIN
+from .shards import Shard, build_sharded, is_generated, page_url, plan_shards
 from .swap import atomic_site
 
 if TYPE_CHECKING:
@@ -69,12 +71,13 @@ if TYPE_CHECKING:
 
 PLUGIN_NAME = "okrsite/preview"
 """The name :class:`Incremental` has among the loaded configuration's plugins."""
-DIRTY_SAFE_PLUGINS = frozenset({"search", "material/search"})
+DIRTY_SAFE_PLUGINS = MERGEABLE_PLUGINS
 """Plugins whose output a dirty build plus :class:`SearchIndex` gets right; with any other
 plugin or hook (which may gather something from every page) every build is full."""
-SEARCH_INDEX = "search/search_index.json"
-GENERATED_KEY = b"\nokrsite_html: "
-"""In the front matter of every generated page (see :func:`~okrsite.site.project.page_source`)."""
+SERVE_FIRST_SHARE = 0.3
+"""The part of the pages outside the navigation the preview's own process builds in a full
+build (see :func:`~okrsite.site.shards.plan_shards`): less than ``okrsite build``'s, as its
+watcher and server threads share its core."""
 
 
 def quiet_dirty(record: logging.LogRecord) -> bool:
@@ -86,18 +89,6 @@ def quiet_dirty(record: logging.LogRecord) -> bool:
 def errors_only(record: logging.LogRecord) -> bool:
     """A logging filter that lets errors through only."""
     return record.levelno >= logging.ERROR
-
-
-class Warnings(logging.Handler):
-    """The warnings MkDocs logs during one build (those the filters let through: the ones a
-    strict build counts)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
 
 
 # --- the staging project ------------------------------------------------------------------------
@@ -147,55 +138,7 @@ class Staging:
     def is_generated(self, rel: str) -> bool:
         """A page okrsite wrote (its title is in the nav, its metadata holds nothing the theme
         shows elsewhere), rather than one of the user's."""
-        data = self.files.get(rel, b"")
-        front, _, _ = data.partition(b"\n---\n")
-        return data.startswith(b"---\n") and GENERATED_KEY in front
-
-
-# --- the search index ---------------------------------------------------------------------------
-
-
-class SearchIndex:
-    """The search plugin's ``search_index.json`` as entries by page, to merge partial builds."""
-
-    def __init__(self, config: Any, pages: dict[str, list[Any]]) -> None:
-        self.config = config
-        self.pages = pages
-
-    @staticmethod
-    def page_of(entry: Mapping[str, Any]) -> str:
-        """The URL of the page an entry (a page or one of its sections) belongs to."""
-        return str(entry["location"]).partition("#")[0]
-
-    @classmethod
-    def read(cls, site_dir: Path) -> SearchIndex | None:
-        """The index a build wrote (``None``: there is none, or not in the expected form)."""
-        path = site_dir / SEARCH_INDEX
-        if not path.is_file():
-            return None
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            pages: dict[str, list[Any]] = {}
-            for entry in data["docs"]:
-                pages.setdefault(cls.page_of(entry), []).append(entry)
-            return cls(data["config"], pages)
-        except (ValueError, KeyError, TypeError):
-            return None
-
-    def merge(self, partial: SearchIndex, rebuilt: Iterable[str], order: Iterable[str]) -> None:
-        """Take the entries of the ``rebuilt`` pages from ``partial``; keep the pages of
-        ``order`` only, in that order (the order a full build indexes them in)."""
-        for url in rebuilt:
-            self.pages[url] = partial.pages.get(url, [])
-        self.config = partial.config
-        self.pages = {url: self.pages[url] for url in order if url in self.pages}
-
-    def write(self, site_dir: Path) -> None:
-        """Written as the search plugin writes it (compact JSON), so a full build agrees."""
-        docs = [entry for entries in self.pages.values() for entry in entries]
-        text = json.dumps({"config": self.config, "docs": docs}, separators=(",", ":"),
-                          default=str)
-        (site_dir / SEARCH_INDEX).write_text(text, encoding="utf-8")
+        return is_generated(self.files.get(rel, b""))
 
 
 # --- the in-process plugin --------------------------------------------------------------------
@@ -227,7 +170,9 @@ class Incremental(BasePlugin):
             self.env = None  # a full build compiles the theme afresh
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        # Here, before a shard's build keeps only its own files (see okrsite.site.shards).
         self.outputs = {f.src_uri: f.dest_uri for f in files if f.abs_src_path is not None}
+        self.pages = [page_url(f.url) for f in files.documentation_pages()]
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -241,7 +186,6 @@ class Incremental(BasePlugin):
         return nav
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        self.pages = [f.page.url for f in files.documentation_pages() if f.page is not None]
         if self.env is None:
             self.env = env
         return self.env
@@ -294,7 +238,7 @@ class Engine:
                 self.needs_full = not self.merge_search(self.site_dir, self.plugin.rebuilt)
                 return f"{len(self.plugin.rebuilt)} pages rebuilt"
         with atomic_site(self.site_dir) as out:
-            self.run(self.load(out), self.plugin, dirty=False)
+            self.run_full(self.load(out), out)
         self.search = SearchIndex.read(self.site_dir)
         self.pages_plugin.env = None  # the theme may have changed
         self.build_pages(set(), set())  # ready for the next edit
@@ -313,13 +257,28 @@ class Engine:
             self.config = config
         return config
 
+    def run_full(self, config: MkDocsConfig, out: Path) -> None:
+        """A full build into ``out``: a large project in shares on several cores (see
+        :mod:`okrsite.site.shards`), this process building the first with :attr:`plugin`."""
+        plan = plan_shards(config, share=SERVE_FIRST_SHARE)
+        if plan is None:
+            self.run(config, self.plugin, dirty=False)
+            return
+        try:
+            build_sharded(self.staging.config_path, out, plan,
+                          lambda shard: self.run(config, self.plugin, dirty=False, shard=shard))
+        except (MkDocsException, TemplateError, OSError) as exc:  # a share's, built again here
+            raise BuildError(f"mkdocs failed: {exc}") from exc
+
     def run(self, config: MkDocsConfig, plugin: Incremental, *, dirty: bool,
-            quiet_links: bool = False) -> None:
-        """One MkDocs build, with ``plugin`` among its plugins (a dirty one without MkDocs'
-        progress lines and its warning that dirty builds may be inaccurate: these are made
-        accurate)."""
+            quiet_links: bool = False, shard: Shard | None = None) -> list[str]:
+        """One MkDocs build, with ``plugin`` (and ``shard``) among its plugins (a dirty one
+        without MkDocs' progress lines and its warning that dirty builds may be inaccurate:
+        these are made accurate); what MkDocs warned about."""
         plugin.start(dirty=dirty)
         config.plugins[PLUGIN_NAME] = plugin
+        if shard is not None:
+            config.plugins[SHARD_PLUGIN] = shard
         quiet: list[tuple[logging.Logger, Callable[[logging.LogRecord], bool]]] = []
         if dirty:
             quiet.append((logging.getLogger("mkdocs.commands.build"), quiet_dirty))
@@ -340,6 +299,7 @@ class Engine:
             mkdocs_log.removeHandler(warnings)
             for logger, keep in quiet:
                 logger.removeFilter(keep)
+        return warnings.messages
 
     def generated_only(self, changed: set[str]) -> set[str] | None:
         """The generated pages among ``changed`` (by source path inside ``docs/``), when every
