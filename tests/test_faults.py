@@ -26,8 +26,9 @@ import pytest
 
 from okrsite import site
 from okrsite.errors import BuildError
-from okrsite.parallel import can_fork
+from okrsite.parallel import can_fork, cpus
 from okrsite.site import swap
+from okrsite.site.shards import SHARES_DIR
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
@@ -469,6 +470,39 @@ def test_a_build_killed_while_rendering_leaves_no_worker_behind(tmp_path: Path) 
     assert stray and not any(swap.in_use(p) for p in stray)  # the next build removes them
     with site.staging_lock(root / ".okrsite"):  # and nothing holds the staging folder
         pass
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(cpus() < 2, reason="MkDocs builds in shares only on two CPUs or more")
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_a_build_killed_while_mkdocs_builds_in_shares_leaves_nothing_behind(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "big"
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "generate.py"), "500",
+                    str(root / "goals")], check=True, capture_output=True)
+    (root / "site").mkdir()
+    (root / "site" / "index.html").write_text("the previous site")
+    before = snapshot(root / "site")
+    build = start(root, *BUILD)
+    workers: set[int] = set()
+    shares = root / ".okrsite" / SHARES_DIR
+
+    def sharing() -> bool:  # another process builds a share (its 404 page comes first)
+        if (shares / "1" / "404.html").exists():
+            workers.update(children_of(build.pid))
+        return bool(workers)
+
+    assert wait_until(sharing, build), build.communicate()
+    kill(build)
+    assert wait_until(lambda: not any(alive(pid) for pid in workers),
+                      what=f"the workers {sorted(workers)} outlived the killed build")
+    assert snapshot(root / "site") == before
+    done = okrsite(root, *BUILD)  # the next build removes the shares' folder and completes
+    assert done.returncode == 0, done.stderr
+    assert not shares.exists()
+    assert (root / "site" / "objectives").is_dir()
+    assert leftovers(root) == []
 
 
 # --- deep trees ----------------------------------------------------------------------------------

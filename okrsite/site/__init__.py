@@ -5,7 +5,9 @@ imports mkdocs; it takes :class:`~okrsite.render.pages.SiteContent` and knows no
   configuration derived from it;
 * :mod:`.project`: the staging project (``mkdocs.yml``, ``docs/``, ``theme/``), synced file by
   file;
-* :mod:`.engines`: :func:`run_engine` builds the staging project with MkDocs or Zensical;
+* :mod:`.engines`: :func:`run_engine` builds the staging project with MkDocs or Zensical; a
+  large one in shares on several cores (:mod:`.shards`, which merges the search indexes with
+  :mod:`.search`);
 * :mod:`.swap`: :func:`atomic_site`, the site built beside the old one and swapped in whole;
 * :mod:`.lock`: :func:`staging_lock`, one build, publish or serve at a time per staging folder;
 * :mod:`.serve`: the live preview around a ``regenerate`` callback.

@@ -27,7 +27,8 @@ once (an error then ends the command), builds it, and serves the site with MkDoc
 
 Every refresh runs while the watcher and server threads run, so
 :func:`okrsite.parallel.can_fork` refuses and serve never forks; only the first one, before
-any thread starts, may.
+any thread starts, may. A full build of a large project still uses the other cores: MkDocs'
+shares are built by fresh processes (:mod:`okrsite.site.shards`), which inherit no threads.
 """
 
 from __future__ import annotations
