@@ -188,6 +188,15 @@ class View:
         ids = self.counted_periods if objectives is None else {o.period for o in objectives}
         return sorted((self._paces[i] for i in ids), key=lambda p: (p.period.days, p.period.id))
 
+    def legend(self, paces: list[Pace]) -> Markup:
+        """What the statuses mean for ``paces`` (``macros.legend``): the same on many pages,
+        so rendered once per set of periods."""
+        key = ("legend", *(p.period.id for p in paces))
+        if key not in self._fragments:
+            self._fragments[key] = render("legend.html", paces=paces,
+                                          scoring=self.goals.org.scoring, as_of=self.card.as_of)
+        return self._fragments[key]
+
     def period(self, period_id: str) -> Period:
         return self.goals.org.period_by_id[period_id]
 
