@@ -11,7 +11,7 @@ import pytest
 from mkdocs.config import load_config
 
 from okrsite.build import build
-from okrsite.parallel import alongside
+from okrsite.parallel import alongside, cpus
 from okrsite.site.engines import run_mkdocs
 from okrsite.site.shards import FIRST_SHARE, SHARES_DIR, nav_sources, plan_shards, share_out
 
@@ -96,6 +96,33 @@ def test_nav_sources_are_the_paths_the_nav_names() -> None:
            {"KPIs": "kpis/index.md"}]
     assert nav_sources(nav) == {"index.md", "units/index.md", "units/sales/index.md",
                                 "kpis/index.md"}
+
+
+@pytest.mark.skipif(cpus() < 2, reason="the preview builds in shares on two CPUs or more")
+def test_the_previews_full_build_in_shares_then_an_edit_give_what_one_build_gives(
+    example: Path, tmp_path: Path,
+) -> None:
+    from okrsite.site.incremental import Engine, Staging
+
+    staging = Staging(tmp_path / "staging")
+    files = snapshot(example / ".okrsite")
+    engine = Engine(staging, tmp_path / "site", share_pages=1)
+    assert engine.build(staging.replace(files)) == f"full build of {len(files_md(files))} pages"
+    assert snapshot(tmp_path / "site") == snapshot(example / "site")
+    page = next(rel for rel in sorted(files) if rel.startswith("docs/objectives/"))
+    edited = files[page].replace(b'<h2 id=\\"key-results\\">Key results</h2>',
+                                 b'<h2 id=\\"key-results\\">Key results, edited</h2>')
+    assert edited != files[page]
+    assert engine.build(staging.update({page: edited})) == "1 pages rebuilt, 0 files copied"
+    whole = tmp_path / "whole"
+    whole.mkdir()
+    run_mkdocs(staging.config_path, whole, processes=1)
+    assert snapshot(tmp_path / "site") == snapshot(whole)
+    engine.shutdown()
+
+
+def files_md(files: dict[str, bytes]) -> list[str]:
+    return [rel for rel in files if rel.startswith("docs/") and rel.endswith(".md")]
 
 
 # --- the fresh processes ----------------------------------------------------------------------

@@ -59,7 +59,7 @@ from .engines import Warnings, strict_failure
 from .project import remove_empty_folders, sync_tree
 from .search import MERGEABLE_PLUGINS, SearchIndex
 from .shards import PLUGIN_NAME as SHARD_PLUGIN
-from .shards import Shard, build_sharded, is_generated, page_url, plan_shards
+from .shards import SHARD_PAGES, Shard, build_sharded, is_generated, page_url, plan_shards
 from .swap import atomic_site
 
 if TYPE_CHECKING:
@@ -203,9 +203,13 @@ class Engine:
     when only generated pages and static files changed, builds those pages in a project of
     their own (:meth:`build_pages`)."""
 
-    def __init__(self, staging: Staging, site_dir: Path) -> None:
+    def __init__(self, staging: Staging, site_dir: Path, *,
+                 share_pages: int = SHARD_PAGES) -> None:
         self.staging = staging
         self.site_dir = site_dir
+        self.share_pages = share_pages
+        """The fewest pages a share of a full build has (see
+        :func:`~okrsite.site.shards.plan_shards`)."""
         self.plugin = Incremental(staging)
         self.search: SearchIndex | None = None
         self.needs_full = True
@@ -260,7 +264,7 @@ class Engine:
     def run_full(self, config: MkDocsConfig, out: Path) -> None:
         """A full build into ``out``: a large project in shares on several cores (see
         :mod:`okrsite.site.shards`), this process building the first with :attr:`plugin`."""
-        plan = plan_shards(config, share=SERVE_FIRST_SHARE)
+        plan = plan_shards(config, share_pages=self.share_pages, share=SERVE_FIRST_SHARE)
         if plan is None:
             self.run(config, self.plugin, dirty=False)
             return
