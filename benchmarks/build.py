@@ -5,7 +5,9 @@ check), then times, each in a fresh process and each the best of ``--repeat`` ru
 commands taking turns (so that a burst of load on a shared machine hits both sizes alike):
 
 * ``okrsite build`` (process start, reading, validation, scoring, rendering, writing the
-  staging project, MkDocs with mkdocs-material, and the atomic swap of the site);
+  staging project, MkDocs with mkdocs-material, and the atomic swap of the site), on as many
+  cores as it uses (a forked child parses and renders, MkDocs builds in shares: the CPU
+  seconds printed beside each time say how many);
 * ``mkdocs build`` of a hand-written project with the same number of Markdown pages, simple
   content (a heading, a paragraph with a link, a list), the same theme settings as okrsite's
   derived ``mkdocs.yml`` and a bounded nav of the same size.
@@ -25,7 +27,7 @@ from typing import Any
 
 import yaml
 from generate import generate
-from timing import Command, best_of, okrsite
+from timing import Command, Run, best_runs, okrsite
 
 AS_OF = "2026-11-20"
 TARGET_OVERHEAD = 1.3
@@ -96,19 +98,21 @@ def main() -> int:
         big.mkdir(parents=True, exist_ok=True)
         pages, ours_small, plain_small_run = prepare(args.units, small)
         big_pages, ours_big, plain_big_run = prepare(args.big, big)
-        build_small, plain_small, build_big, plain_big = best_of(
-            [ours_small, plain_small_run, ours_big, plain_big_run], args.repeat
-        )
+        runs = best_runs([ours_small, plain_small_run, ours_big, plain_big_run], args.repeat)
+    build_small, plain_small, build_big, plain_big = (run.wall for run in runs)
+
+    def cpu(run: Run) -> str:
+        return f"(cpu {run.cpu:6.2f} s: {run.cpu / run.wall:.1f} cores)"
 
     overhead = build_small / plain_small
     linear = build_big / build_small
     print(f"{args.units} units, {pages} pages:")
-    print(f"  plain mkdocs build (cold)   {plain_small:6.2f} s")
-    print(f"  okrsite build (cold)        {build_small:6.2f} s")
+    print(f"  plain mkdocs build (cold)   {plain_small:6.2f} s  {cpu(runs[1])}")
+    print(f"  okrsite build (cold)        {build_small:6.2f} s  {cpu(runs[0])}")
     print(f"  ratio                       {overhead:6.2f}x  (target <= {TARGET_OVERHEAD}x)")
     print(f"{args.big} units, {big_pages} pages:")
-    print(f"  plain mkdocs build (cold)   {plain_big:6.2f} s")
-    print(f"  okrsite build (cold)        {build_big:6.2f} s")
+    print(f"  plain mkdocs build (cold)   {plain_big:6.2f} s  {cpu(runs[3])}")
+    print(f"  okrsite build (cold)        {build_big:6.2f} s  {cpu(runs[2])}")
     print(f"  ratio to plain              {build_big / plain_big:6.2f}x")
     print(f"  ratio to {args.units} units         {linear:6.2f}x  (target <= {TARGET_LINEAR}x)")
     return 0 if overhead <= TARGET_OVERHEAD and linear <= TARGET_LINEAR else 1

@@ -3,30 +3,51 @@
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 Command = tuple[list[str], Path | None]
 """A command line and the folder it runs in (None: here)."""
 
 
-def best_of(commands: list[Command], repeat: int) -> list[float]:
+@dataclass(frozen=True)
+class Run:
+    """One run of a command."""
+
+    wall: float
+    cpu: float
+    """User and system seconds of the command and of the processes it waited for (its
+    workers): more than ``wall`` when it used several cores."""
+
+
+def best_runs(commands: list[Command], repeat: int) -> list[Run]:
     """For each command, the fastest of ``repeat`` cold runs (each must succeed).
 
     The commands take turns, so a burst of load on a shared machine hits all of them alike,
     and each starts with nothing left to write back from the one before (``os.sync``): the
     file system's delayed writes would otherwise land in the middle of the next run.
     """
-    times: list[list[float]] = [[] for _ in commands]
+    runs: list[list[Run]] = [[] for _ in commands]
     for _ in range(repeat):
-        for spent, (command, cwd) in zip(times, commands, strict=True):
+        for done, (command, cwd) in zip(runs, commands, strict=True):
             os.sync()
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
             subprocess.run(command, check=True, cwd=cwd, stdout=subprocess.DEVNULL)
-            spent.append(time.perf_counter() - start)
-    return [min(spent) for spent in times]
+            wall = time.perf_counter() - start
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            done.append(Run(wall, cpu))
+    return [min(done, key=lambda run: run.wall) for done in runs]
+
+
+def best_of(commands: list[Command], repeat: int) -> list[float]:
+    """For each command, the wall time of the fastest of ``repeat`` cold runs."""
+    return [run.wall for run in best_runs(commands, repeat)]
 
 
 def okrsite(*args: str) -> list[str]:
