@@ -8,12 +8,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
+import jinja2
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
 
 from okrsite.build import read_goals
+from okrsite.compiled import TemplateCache
 from okrsite.model import Goals, KeyResult, Kpi, Objective, Org, Period, Point, Unit
 from okrsite.render import environment, inert, number, one_line, render, safe_title
 from okrsite.render.badges import LABEL_FILL, STATUS_FILL, TEXT_FILL, badge_svg
@@ -730,3 +732,28 @@ def test_narrow_value_labels_keep_the_narrow_left_margin() -> None:
     svg = ElementTree.fromstring(str(chart))
     grid = next(p for p in svg.iter(f"{SVG}path") if p.get("class") == "okr-chart__grid")
     assert (grid.get("d") or "").startswith("M56 ")
+
+
+# --- compiled templates kept between runs ---------------------------------------------------------
+
+
+def test_compiled_templates_are_kept_in_the_cache_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    loader = jinja2.DictLoader({"page.html": "<p>{{ title }}</p>"})
+    first = jinja2.Environment(loader=loader, autoescape=True,
+                               bytecode_cache=TemplateCache(str(folder)))
+    assert first.get_template("page.html").render(title="<b>") == "<p>&lt;b&gt;</p>"
+    assert len(list(folder.iterdir())) == 1
+    again = jinja2.Environment(loader=loader, autoescape=True,
+                               bytecode_cache=TemplateCache(str(folder)))
+    assert again.get_template("page.html").render(title="R&D") == "<p>R&amp;D</p>"
+
+
+def test_a_cache_folder_that_cannot_be_written_only_misses(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("in the way")
+    env = jinja2.Environment(loader=jinja2.DictLoader({"t": "{{ n }} items"}),
+                             bytecode_cache=TemplateCache(str(not_a_folder)))
+    assert env.get_template("t").render(n=3) == "3 items"
+    assert not_a_folder.read_text() == "in the way"

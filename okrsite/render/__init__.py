@@ -23,6 +23,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from ..compiled import template_cache
 from ..vocabulary import HEALTH_WORDS, NO_VALUE, STATUS_WORDS, percent, plural
 
 
@@ -134,6 +135,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        bytecode_cache=template_cache(),
     )
     env.filters.update(num=number, pct=percent, day=day, share=share, plural=plural)
     env.globals.update(STATUS_WORDS=STATUS_WORDS, HEALTH_WORDS=HEALTH_WORDS)

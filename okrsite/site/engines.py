@@ -54,9 +54,11 @@ def run_mkdocs(config_path: Path, out_dir: Path, *, processes: int | None = None
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    from . import theme_cache
     from .shards import PLUGIN_NAME, SHARD_PAGES, build_sharded, plan_shards
 
     def build_here(config: MkDocsConfig, shard: Shard | None = None) -> list[str]:
+        theme_cache.add_to(config)
         if shard is not None:
             config.plugins[PLUGIN_NAME] = shard
         caught = Warnings()

@@ -55,6 +55,7 @@ from mkdocs.exceptions import MkDocsException
 from mkdocs.plugins import BasePlugin
 
 from ..errors import BuildError
+from . import theme_cache
 from .engines import Warnings, strict_failure
 from .project import remove_empty_folders, sync_tree
 from .search import MERGEABLE_PLUGINS, SearchIndex
@@ -280,6 +281,7 @@ class Engine:
         without MkDocs' progress lines and its warning that dirty builds may be inaccurate:
         these are made accurate); what MkDocs warned about."""
         plugin.start(dirty=dirty)
+        theme_cache.add_to(config)
         config.plugins[PLUGIN_NAME] = plugin
         if shard is not None:
             config.plugins[SHARD_PLUGIN] = shard

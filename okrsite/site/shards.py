@@ -35,6 +35,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files, get_files
 
 from ..parallel import alongside, cpus
+from . import theme_cache
 from .engines import Warnings
 from .search import MERGEABLE_PLUGINS, SearchIndex
 
@@ -219,6 +220,7 @@ def build_share(config_path: str, site_dir: str, pages: frozenset[str],
         mkdocs_log.propagate = False
         mkdocs_log.addHandler(caught)
     config = load_config(config_path, site_dir=site_dir)
+    theme_cache.add_to(config)
     config.plugins[PLUGIN_NAME] = Shard(pages, everything_else=False)
     config.plugins.on_startup(command="build", dirty=False)
     try:
