@@ -24,8 +24,8 @@ class Run:
     workers): more than ``wall`` when it used several cores."""
 
 
-def best_runs(commands: list[Command], repeat: int) -> list[Run]:
-    """For each command, the fastest of ``repeat`` cold runs (each must succeed).
+def all_runs(commands: list[Command], repeat: int) -> list[list[Run]]:
+    """For each command, its ``repeat`` cold runs (each must succeed), in order.
 
     The commands take turns, so a burst of load on a shared machine hits all of them alike,
     and each starts with nothing left to write back from the one before (``os.sync``): the
@@ -42,7 +42,12 @@ def best_runs(commands: list[Command], repeat: int) -> list[Run]:
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
             done.append(Run(wall, cpu))
-    return [min(done, key=lambda run: run.wall) for done in runs]
+    return runs
+
+
+def best_runs(commands: list[Command], repeat: int) -> list[Run]:
+    """For each command, the fastest of ``repeat`` cold runs taken in turns (:func:`all_runs`)."""
+    return [min(done, key=lambda run: run.wall) for done in all_runs(commands, repeat)]
 
 
 def best_of(commands: list[Command], repeat: int) -> list[float]:
