@@ -7,7 +7,8 @@ differ, and says which they were. The project stays plain: at any moment
 
 :class:`Engine` builds the staging project with MkDocs into the folder the preview serves:
 
-* a **full** build (into a fresh folder swapped in whole, as ``okrsite build`` does) first,
+* a **full** build (into a fresh folder swapped in whole, as ``okrsite build`` does, and as
+  there in shares on several cores for a large project: :mod:`okrsite.site.shards`) first,
   and whenever ``mkdocs.yml`` or ``theme/`` changed, the user's configuration has plugins
   or hooks other than search, or the last build failed;
 * otherwise a **dirty** build (``mkdocs.commands.build.build(config, dirty=True)``, what
