@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 from generate import generate
-from timing import Command, Run, all_runs, okrsite
+from timing import Command, Run, all_runs, fastest, okrsite
 
 AS_OF = "2026-11-20"
 TARGET_OVERHEAD = 1.3
@@ -100,7 +100,7 @@ def main() -> int:
         pages, ours_small, plain_small_run = prepare(args.units, small)
         big_pages, ours_big, plain_big_run = prepare(args.big, big)
         every = all_runs([ours_small, plain_small_run, ours_big, plain_big_run], args.repeat)
-    runs = [min(done, key=lambda run: run.wall) for done in every]
+    runs = fastest(every)
     build_small, plain_small, build_big, plain_big = (run.wall for run in runs)
     paired = statistics.median(a.wall / b.wall for a, b in zip(every[0], every[1], strict=True))
 

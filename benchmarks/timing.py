@@ -45,14 +45,14 @@ def all_runs(commands: list[Command], repeat: int) -> list[list[Run]]:
     return runs
 
 
-def best_runs(commands: list[Command], repeat: int) -> list[Run]:
-    """For each command, the fastest of ``repeat`` cold runs taken in turns (:func:`all_runs`)."""
-    return [min(done, key=lambda run: run.wall) for done in all_runs(commands, repeat)]
+def fastest(runs: list[list[Run]]) -> list[Run]:
+    """For each command's runs (:func:`all_runs`), the fastest."""
+    return [min(done, key=lambda run: run.wall) for done in runs]
 
 
 def best_of(commands: list[Command], repeat: int) -> list[float]:
     """For each command, the wall time of the fastest of ``repeat`` cold runs."""
-    return [run.wall for run in best_runs(commands, repeat)]
+    return [run.wall for run in fastest(all_runs(commands, repeat))]
 
 
 def okrsite(*args: str) -> list[str]:

@@ -108,10 +108,7 @@ def side_by_side(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
     answered = False
     try:
         mine = here()
-        try:
-            ok, theirs = receiver.recv()
-        except EOFError:  # the child died without answering
-            ok, theirs = False, None
+        ok, theirs = _answer(receiver)
         answered = True
     finally:
         receiver.close()

@@ -443,15 +443,28 @@ def test_a_killed_build_leaves_the_previous_site_or_the_new_one_complete(
     assert leftovers(root) == []
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(not can_fork(), reason="builds fork only with fork and two CPUs")
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
-def test_a_build_killed_while_rendering_leaves_no_worker_behind(tmp_path: Path) -> None:
+def big_project(tmp_path: Path) -> Path:
+    """The 500-unit organisation beside a previous site."""
     root = tmp_path / "big"
     subprocess.run([sys.executable, str(REPO / "benchmarks" / "generate.py"), "500",
                     str(root / "goals")], check=True, capture_output=True)
     (root / "site").mkdir()
     (root / "site" / "index.html").write_text("the previous site")
+    return root
+
+
+def kill_with_workers(build: subprocess.Popen[str], workers: set[int]) -> None:
+    """Kill ``build``; the test fails if any of its ``workers`` outlives it."""
+    kill(build)
+    assert wait_until(lambda: not any(alive(pid) for pid in workers),
+                      what=f"the workers {sorted(workers)} outlived the killed build")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not can_fork(), reason="builds fork only with fork and two CPUs")
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_a_build_killed_while_rendering_leaves_no_worker_behind(tmp_path: Path) -> None:
+    root = big_project(tmp_path)
     before = snapshot(root / "site")
     build = start(root, *BUILD)
     workers: set[int] = set()
@@ -462,9 +475,7 @@ def test_a_build_killed_while_rendering_leaves_no_worker_behind(tmp_path: Path) 
         return bool(workers)
 
     assert wait_until(rendering, build), build.communicate()
-    kill(build)
-    assert wait_until(lambda: not any(alive(pid) for pid in workers),
-                      what=f"the workers {sorted(workers)} outlived the killed build")
+    kill_with_workers(build, workers)
     assert snapshot(root / "site") == before
     stray = list(root.glob(".site.new-*"))
     assert stray and not any(swap.in_use(p) for p in stray)  # the next build removes them
@@ -478,11 +489,7 @@ def test_a_build_killed_while_rendering_leaves_no_worker_behind(tmp_path: Path) 
 def test_a_build_killed_while_mkdocs_builds_in_shares_leaves_nothing_behind(
     tmp_path: Path,
 ) -> None:
-    root = tmp_path / "big"
-    subprocess.run([sys.executable, str(REPO / "benchmarks" / "generate.py"), "500",
-                    str(root / "goals")], check=True, capture_output=True)
-    (root / "site").mkdir()
-    (root / "site" / "index.html").write_text("the previous site")
+    root = big_project(tmp_path)
     before = snapshot(root / "site")
     build = start(root, *BUILD)
     workers: set[int] = set()
@@ -494,9 +501,7 @@ def test_a_build_killed_while_mkdocs_builds_in_shares_leaves_nothing_behind(
         return bool(workers)
 
     assert wait_until(sharing, build), build.communicate()
-    kill(build)
-    assert wait_until(lambda: not any(alive(pid) for pid in workers),
-                      what=f"the workers {sorted(workers)} outlived the killed build")
+    kill_with_workers(build, workers)
     assert snapshot(root / "site") == before
     done = okrsite(root, *BUILD)  # the next build removes the shares' folder and completes
     assert done.returncode == 0, done.stderr

@@ -6,12 +6,11 @@ and the (empty) folder the site goes into. An engine's failure is a :class:`Buil
 
 from __future__ import annotations
 
-import functools
 import logging
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,8 +19,7 @@ from .config import dump_config, read_user_config
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
-
-    from .shards import Shard
+    from mkdocs.plugins import BasePlugin
 
 
 class Warnings(logging.Handler):
@@ -44,44 +42,56 @@ def strict_failure(warnings: Sequence[str] = ()) -> str:
     return f"MkDocs warned (see above), {rule}"
 
 
+def mkdocs_failure(exc: Exception) -> BuildError:
+    """An exception of a MkDocs build as okrsite reports it."""
+    if str(exc).endswith("in strict mode!"):  # mkdocs' Abort: "Aborted with 2 warnings …"
+        return BuildError(strict_failure())
+    return BuildError(f"mkdocs failed: {exc}")
+
+
+def build_once(config: MkDocsConfig, plugins: Mapping[str, BasePlugin] | None = None) -> list[str]:
+    """One MkDocs build of a loaded configuration, with okrsite's in-process ``plugins`` (by
+    name) and the theme's compiled templates kept (:mod:`.theme_cache`); what MkDocs warned
+    about."""
+    from mkdocs.commands.build import build
+
+    from . import theme_cache
+
+    theme_cache.add_to(config)
+    for name, plugin in (plugins or {}).items():
+        config.plugins[name] = plugin
+    caught = Warnings()
+    logging.getLogger("mkdocs").addHandler(caught)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+        logging.getLogger("mkdocs").removeHandler(caught)
+    return caught.messages
+
+
 def run_mkdocs(config_path: Path, out_dir: Path, *, processes: int | None = None,
                share_pages: int | None = None) -> None:
     """Build with MkDocs' Python API into ``out_dir``, as ``mkdocs build`` does; a large
     project in shares on several cores, the same site (:func:`~okrsite.site.shards.plan_shards`
     says when, and takes ``processes`` and ``share_pages``)."""
     from jinja2 import TemplateError
-    from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    from . import theme_cache
     from .shards import PLUGIN_NAME, SHARD_PAGES, build_sharded, plan_shards
-
-    def build_here(config: MkDocsConfig, shard: Shard | None = None) -> list[str]:
-        theme_cache.add_to(config)
-        if shard is not None:
-            config.plugins[PLUGIN_NAME] = shard
-        caught = Warnings()
-        logging.getLogger("mkdocs").addHandler(caught)
-        config.plugins.on_startup(command="build", dirty=False)
-        try:
-            build(config)
-        finally:
-            config.plugins.on_shutdown()
-            logging.getLogger("mkdocs").removeHandler(caught)
-        return caught.messages
 
     try:
         config = load_config(str(config_path), site_dir=str(out_dir))
         plan = plan_shards(config, processes, share_pages or SHARD_PAGES)
         if plan is None:
-            build_here(config)
+            build_once(config)
         else:
-            build_sharded(config_path, out_dir, plan, functools.partial(build_here, config))
+            build_sharded(config_path, out_dir, plan,
+                          lambda shard: build_once(config, {PLUGIN_NAME: shard}))
     except (MkDocsException, TemplateError, OSError) as exc:
-        if str(exc).endswith("in strict mode!"):  # mkdocs' Abort: "Aborted with 2 warnings …"
-            raise BuildError(strict_failure()) from exc
-        raise BuildError(f"mkdocs failed: {exc}") from exc
+        raise mkdocs_failure(exc) from exc
 
 
 def run_zensical(config_path: Path, out_dir: Path) -> None:

@@ -57,7 +57,7 @@ from mkdocs.plugins import BasePlugin
 
 from ..errors import BuildError
 from . import theme_cache
-from .engines import Warnings, strict_failure
+from .engines import Warnings, mkdocs_failure, strict_failure
 from .project import remove_empty_folders, sync_tree
 from .search import MERGEABLE_PLUGINS, SearchIndex
 from .shards import PLUGIN_NAME as SHARD_PLUGIN
@@ -73,9 +73,6 @@ if TYPE_CHECKING:
 
 PLUGIN_NAME = "okrsite/preview"
 """The name :class:`Incremental` has among the loaded configuration's plugins."""
-DIRTY_SAFE_PLUGINS = MERGEABLE_PLUGINS
-"""Plugins whose output a dirty build plus :class:`SearchIndex` gets right; with any other
-plugin or hook (which may gather something from every page) every build is full."""
 SERVE_FIRST_SHARE = 0.3
 """The part of the pages outside the navigation the preview's own process builds in a full
 build (see :func:`~okrsite.site.shards.plan_shards`): less than ``okrsite build``'s, as its
@@ -237,7 +234,7 @@ class Engine:
                 self.needs_full = False
                 return f"{len(pages)} pages rebuilt, {len(changed) - len(pages)} files copied"
             config = self.load(self.site_dir)
-            if set(config.plugins) <= DIRTY_SAFE_PLUGINS and not config.strict:
+            if set(config.plugins) <= MERGEABLE_PLUGINS and not config.strict:
                 before = dict(self.plugin.outputs)
                 self.run(config, self.plugin, dirty=True)
                 self.remove_outputs(before)
@@ -274,7 +271,7 @@ class Engine:
             build_sharded(self.staging.config_path, out, plan,
                           lambda shard: self.run(config, self.plugin, dirty=False, shard=shard))
         except (MkDocsException, TemplateError, OSError) as exc:  # a share's, built again here
-            raise BuildError(f"mkdocs failed: {exc}") from exc
+            raise mkdocs_failure(exc) from exc
 
     def run(self, config: MkDocsConfig, plugin: Incremental, *, dirty: bool,
             quiet_links: bool = False, shard: Shard | None = None) -> list[str]:
@@ -340,7 +337,7 @@ class Engine:
         out = self.pages_dir / "site"
         docs.mkdir(parents=True, exist_ok=True)
         config = self.load(out, docs)
-        if not set(config.plugins) <= DIRTY_SAFE_PLUGINS:
+        if not set(config.plugins) <= MERGEABLE_PLUGINS:
             return False
         if changed and not pages:  # static files only (the API, badges): nothing to render
             self.copy_changed(changed, pages)

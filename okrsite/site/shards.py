@@ -35,8 +35,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files, get_files
 
 from ..parallel import alongside, cpus
-from . import theme_cache
-from .engines import Warnings
+from .engines import build_once
 from .search import MERGEABLE_PLUGINS, SearchIndex
 
 if TYPE_CHECKING:
@@ -210,24 +209,14 @@ def build_share(config_path: str, site_dir: str, pages: frozenset[str],
     """Build ``pages`` of the project into ``site_dir``. In a process of its own, what MkDocs
     warns about is returned for the process that started it (``started_by``) to show; run
     again in that process (the other one failed), it is logged there as usual."""
-    from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     elsewhere = os.getpid() != started_by
-    mkdocs_log = logging.getLogger("mkdocs")
-    caught = Warnings()
     if elsewhere:
-        mkdocs_log.propagate = False
-        mkdocs_log.addHandler(caught)
+        logging.getLogger("mkdocs").propagate = False  # shown by the process that started it
     config = load_config(config_path, site_dir=site_dir)
-    theme_cache.add_to(config)
-    config.plugins[PLUGIN_NAME] = Shard(pages, everything_else=False)
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        build(config)
-    finally:
-        config.plugins.on_shutdown()
-    return caught.messages
+    warned = build_once(config, {PLUGIN_NAME: Shard(pages, everything_else=False)})
+    return warned if elsewhere else []
 
 
 # --- merging -----------------------------------------------------------------------------------
