@@ -10,6 +10,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from okrsite.site.swap import wait_for_removal
+
 Command = tuple[list[str], Path | None]
 """A command line and the folder it runs in (None: here)."""
 
@@ -29,7 +31,10 @@ def all_runs(commands: list[Command], repeat: int) -> list[list[Run]]:
 
     The commands take turns, so a burst of load on a shared machine hits all of them alike,
     and each starts with nothing left to write back from the one before (``os.sync``): the
-    file system's delayed writes would otherwise land in the middle of the next run.
+    file system's delayed writes would otherwise land in the middle of the next run. Nor is
+    anything left to delete: ``okrsite build`` ends once the new site is in place and leaves
+    the deletion of the replaced one to a process of its own, which the next run waits for
+    (untimed; ``mkdocs build`` empties its site at its start, timed).
     """
     runs: list[list[Run]] = [[] for _ in commands]
     for _ in range(repeat):
@@ -42,6 +47,7 @@ def all_runs(commands: list[Command], repeat: int) -> list[list[Run]]:
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
             done.append(Run(wall, cpu))
+            wait_for_removal((cwd or Path.cwd()) / "site")
     return runs
 
 

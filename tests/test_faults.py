@@ -83,7 +83,10 @@ def assert_clean_error(done: subprocess.CompletedProcess[str], *fragments: str) 
         assert fragment in done.stderr, done.stderr
 
 
-def leftovers(folder: Path) -> list[str]:
+def leftovers(folder: Path, *, besides: tuple[Path, ...] = ()) -> list[str]:
+    """The build folders beside ``folder/site`` once the replaced sites are deleted (which a
+    process of its own does after each build: :func:`swap.discard`)."""
+    swap.wait_for_removal(folder / "site", besides=besides)
     return sorted(p.name for p in folder.iterdir() if p.name.startswith((".site.new-",
                                                                          ".site.old-")))
 
@@ -325,11 +328,54 @@ def test_stray_folders_are_removed_by_the_next_build_unless_in_use(tmp_path: Pat
     try:
         done = okrsite(root, *BUILD)
         assert done.returncode == 0, done.stderr
-        assert leftovers(root) == [".site.new-33333333"]
+        assert leftovers(root, besides=(root / ".site.new-33333333",)) == [".site.new-33333333"]
     finally:
         swap.release(running)
     assert okrsite(root, *BUILD).returncode == 0
     assert leftovers(root) == []
+
+
+def test_the_replaced_site_is_deleted_by_a_process_that_outlives_the_build(tmp_path: Path) -> None:
+    site_dir = tmp_path / "site"
+    for i in range(2):
+        with site.atomic_site(site_dir) as new:
+            for n in range(200):
+                (new / f"page-{n}").mkdir()
+                (new / f"page-{n}" / "index.html").write_text(str(i))
+    assert (site_dir / "page-7" / "index.html").read_text() == "1"
+    assert leftovers(tmp_path) == []
+
+
+def test_a_replaced_site_being_deleted_is_left_alone_and_never_put_back(tmp_path: Path) -> None:
+    site_dir = tmp_path / "site"
+    with site.atomic_site(site_dir) as new:
+        (new / "index.html").write_text("current")
+    replaced = tmp_path / ".site.old-0ddba11"
+    replaced.mkdir()
+    (replaced / "index.html").write_text("replaced")
+    removing = swap.hold(replaced)  # as the process deleting it holds it
+    try:
+        swap.tidy(site_dir)
+        assert (replaced / "index.html").read_text() == "replaced"
+        shutil.rmtree(site_dir)  # even with no site, a replaced site on its way out stays out
+        swap.tidy(site_dir)
+        assert not site_dir.exists()
+        assert leftovers(tmp_path, besides=(replaced,)) == [replaced.name]
+    finally:
+        swap.release(removing)
+    swap.tidy(site_dir)  # no longer held: a killed build's, put back
+    assert (site_dir / "index.html").read_text() == "replaced"
+
+
+def test_a_replaced_site_that_was_a_symbolic_link_is_only_unlinked(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    (target / "keep.html").write_text("mine")
+    link = tmp_path / ".site.new-5ca1ab1e"
+    link.symlink_to(target)
+    swap.discard(link)
+    assert not link.exists() and not link.is_symlink()
+    assert (target / "keep.html").read_text() == "mine"
 
 
 def test_a_second_build_or_serve_refuses_while_the_staging_folder_is_held(

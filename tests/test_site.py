@@ -23,7 +23,7 @@ from okrsite.errors import BuildError, GoalErrors
 from okrsite.render import percent, safe_title
 from okrsite.render.badges import STATUS_WORDS
 from okrsite.render.export import export_data
-from okrsite.site.swap import swap
+from okrsite.site.swap import swap, wait_for_removal
 
 from .conftest import (
     Built,
@@ -456,6 +456,7 @@ def test_a_rebuild_replaces_the_site_whole_and_leaves_nothing_beside_it(tmp_path
         built.build()
         sites.append(snapshot(built.site_dir))
     assert sites[0] != sites[1]
+    wait_for_removal(built.site_dir)  # the replaced site is deleted by a process of its own
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == []
     assert sorted(p.name for p in built.staging_dir.iterdir() if p.is_dir()) == ["docs", "theme"]
 
