@@ -335,7 +335,7 @@ def test_stray_folders_are_removed_by_the_next_build_unless_in_use(tmp_path: Pat
     assert leftovers(root) == []
 
 
-def test_the_replaced_site_is_deleted_by_a_process_that_outlives_the_build(tmp_path: Path) -> None:
+def test_the_replaced_site_is_deleted_once_the_new_one_is_in_place(tmp_path: Path) -> None:
     site_dir = tmp_path / "site"
     for i in range(2):
         with site.atomic_site(site_dir) as new:
@@ -365,6 +365,17 @@ def test_a_replaced_site_being_deleted_is_left_alone_and_never_put_back(tmp_path
         swap.release(removing)
     swap.tidy(site_dir)  # no longer held: a killed build's, put back
     assert (site_dir / "index.html").read_text() == "replaced"
+
+
+def test_a_replaced_site_is_deleted_here_when_no_process_can_be_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    replaced = tmp_path / ".site.new-0ff1ce00"
+    (replaced / "deep").mkdir(parents=True)
+    (replaced / "deep" / "index.html").write_text("old")
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-such-python"))
+    swap.discard(replaced)
+    assert not replaced.exists()  # at once: nothing in the background to wait for
 
 
 def test_a_replaced_site_that_was_a_symbolic_link_is_only_unlinked(tmp_path: Path) -> None:

@@ -158,20 +158,26 @@ def release(fd: int | None) -> None:
 
 
 def in_use(folder: Path) -> bool:
-    """A running build holds ``folder`` (see :func:`hold`)."""
+    """A running build, or the deletion of a replaced site, holds ``folder`` (see :func:`hold`)."""
     if fcntl is None:  # pragma: no cover
         return False
+    return not lock_briefly(folder, wait=False)
+
+
+def lock_briefly(folder: Path, *, wait: bool) -> bool:
+    """Take ``folder``'s lock and let it go at once; with ``wait``, once its holder is done.
+    ``False``: another process holds it (only without ``wait``). A folder that is gone is free."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
         return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
     finally:
         os.close(fd)
-    return False
+    return True
 
 
 _REMOVER = """
@@ -189,16 +195,17 @@ def discard(path: Path) -> None:
     """Delete a replaced site (or the symbolic link it was) in the background: a process of
     its own removes it, holding its lock (:func:`hold`, passed on as an open file) until it is
     gone, so that :func:`tidy` of another build leaves it alone. Where that cannot be done
-    (not POSIX, no process to start), it is deleted here."""
-    if path.is_symlink() or fcntl is None:
+    (a link; no locks, so nothing would tell it from a killed build's; no process to start),
+    it is deleted here."""
+    lock = None if path.is_symlink() else hold(path)
+    if lock is None:
         remove(path)
         return
-    lock = hold(path)
     try:
         starter = subprocess.run(
             [sys.executable, "-I", "-S", "-c", _REMOVER, str(path)],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            pass_fds=() if lock is None else (lock,), check=False,
+            pass_fds=(lock,), check=False,
         )
     except OSError:
         starter = None
@@ -225,16 +232,8 @@ def wait_for_removal(site_dir: Path, *, besides: Collection[Path] = ()) -> None:
     if fcntl is None:  # pragma: no cover - deleted before the build returned
         return
     for path in leftovers(site_dir):
-        if path in besides:
-            continue
-        try:
-            fd = os.open(path, os.O_RDONLY)
-        except FileNotFoundError:  # removed meanwhile
-            continue
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)  # granted once its holder is done
-        finally:
-            os.close(fd)
+        if path not in besides:
+            lock_briefly(path, wait=True)
 
 
 def tidy(site_dir: Path) -> None:
